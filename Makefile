@@ -1,0 +1,62 @@
+# Thin wrappers around the project's commands. GNU make.
+#
+#   make lab       set up .venv if needed, then open the course in JupyterLab (token authentication on)
+#   make test      set up .venv if needed, then run the whole test suite (extra pytest options: PYTEST_ARGS=...)
+#   make bench     time the core steps (training, evaluation) on this machine
+#   make execute   re-run every notebook in place, so committed outputs match the code
+#   make html      build the static HTML site
+#   make weights   retrain and ship the model weights for seeds 0-9
+
+PYTHON3 ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
+PIP     := $(VENV)/bin/pip
+JUPYTER := $(VENV)/bin/jupyter
+STAMP   := $(VENV)/.installed
+
+NOTEBOOKS     := $(wildcard notebooks/*.ipynb)
+CELL_TIMEOUT  := 300
+PYTEST_ARGS   ?=
+# Extra options for `jupyter lab`, e.g. LAB_ARGS=--no-browser. The token stays on whatever you pass here.
+LAB_ARGS      ?=
+
+.PHONY: lab test bench execute html weights install
+
+# The virtual environment. Its pip is the marker: a half-made venv (no pip) is made again.
+$(PIP):
+	@$(PYTHON3) -m venv $(VENV) || { \
+	  echo ""; \
+	  echo "ERROR: '$(PYTHON3) -m venv $(VENV)' failed."; \
+	  echo "  On Debian/Ubuntu the venv module is a separate package: sudo apt install python3-venv"; \
+	  echo "  Then run this command again."; \
+	  exit 1; }
+
+# Install the project (editable, with the browser extra) only when pyproject.toml is newer than the stamp.
+$(STAMP): pyproject.toml | $(PIP)
+	$(PIP) install -e '.[browser]'
+	@touch $@
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	$(JUPYTER) lab notebooks/ $(LAB_ARGS)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) -m helpers.bench
+
+execute: $(STAMP)
+ifeq ($(strip $(NOTEBOOKS)),)
+	@echo "No notebooks in notebooks/ yet: nothing to execute."
+else
+	$(JUPYTER) nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.timeout=$(CELL_TIMEOUT) $(NOTEBOOKS)
+endif
+
+html: $(STAMP)
+	$(PY) -m helpers.site
+
+weights: $(STAMP)
+	$(PY) -m helpers.training --ship --seeds 0-9

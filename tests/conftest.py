@@ -1,0 +1,68 @@
+"""Shared pytest configuration.
+
+Some tests need things a laptop may not have: headless Chromium with Playwright (the HTML/browser tests) or root.
+On a laptop such a test is skipped with a loud reason that says how to get it to run. Under CI (environment
+variable CI=true) the same test FAILS instead, so a missing install step in `.ci/run` cannot hide behind a skip.
+
+Use the fixtures ``needs_browser`` / ``needs_root``, or call ``require(condition, reason)`` directly:
+
+    from conftest import require          # or: def test_x(needs_browser): ...
+    require(shutil.which("dot") is not None, "needs Graphviz: run `sudo apt install graphviz`")
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def in_ci() -> bool:
+    """True when running under CI (the environment variable CI is exactly "true")."""
+    return os.environ.get("CI") == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip the calling test when ``condition`` is false; under CI=true, fail it instead.
+
+    ``reason`` says what is missing and how to get it, e.g. "needs Chromium: run `sudo apt install chromium`".
+    """
+    if condition:
+        return
+    if in_ci():
+        pytest.fail(f"CI=true and a requirement is missing: {reason}", pytrace=False)
+    pytest.skip(f"SKIPPED ({reason}; under CI=true this test fails instead)")
+
+
+def browser_available() -> bool:
+    """Debian's Chromium is installed and the Playwright package can be imported."""
+    return CHROMIUM.exists() and importlib.util.find_spec("playwright") is not None
+
+
+def is_root() -> bool:
+    geteuid = getattr(os, "geteuid", None)  # absent on Windows
+    return geteuid is not None and geteuid() == 0
+
+
+@pytest.fixture
+def needs_browser() -> Path:
+    """Require headless Chromium (/usr/bin/chromium) and Playwright; returns the Chromium path."""
+    have_chromium = CHROMIUM.exists()
+    have_playwright = importlib.util.find_spec("playwright") is not None
+    missing = []
+    if not have_chromium:
+        missing.append("Chromium: run `sudo apt install chromium chromium-driver`")
+    if not have_playwright:
+        missing.append("Playwright: run `.venv/bin/pip install -e '.[browser]'`")
+    require(not missing, "needs " + " and ".join(missing))
+    return CHROMIUM
+
+
+@pytest.fixture
+def needs_root() -> None:
+    """Require running as root (e.g. tests that install or change system state)."""
+    require(is_root(), "needs root: run the tests as root, e.g. `sudo make test`")
