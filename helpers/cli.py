@@ -1,0 +1,43 @@
+"""Small pieces shared by the command lines: seed ranges and record output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Iterable
+
+FORMATS = ("json", "csv")
+
+
+def parse_seeds(text: str) -> list[int]:
+    """``"0-9"``, ``"3"`` or ``"0,2,5-7"`` as a sorted list of distinct non-negative seeds."""
+    seeds: set[int] = set()
+    for part in str(text).split(","):
+        match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
+        if not match or (match.group(2) is not None and int(match.group(2)) < int(match.group(1))):
+            raise ValueError(f"seeds={text!r}; expected a seed (3), a range (0-9) or a comma-separated list of "
+                             "them (0,2,5-7) of non-negative integers")
+        low = int(match.group(1))
+        high = int(match.group(2)) if match.group(2) is not None else low
+        seeds.update(range(low, high + 1))
+    return sorted(seeds)
+
+
+def format_records(records: Iterable[dict], fmt: str) -> str:
+    """Records as JSON (one list) or CSV (a header from the union of keys, in first-seen order)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format={fmt!r}; expected one of {list(FORMATS)}")
+    records = list(records)
+    if fmt == "json":
+        return json.dumps(records, indent=1)
+    columns: list[str] = []
+    for record in records:
+        columns += [k for k in record if k not in columns]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in record.items()})
+    return out.getvalue()
