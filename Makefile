@@ -59,4 +59,4 @@ html: $(STAMP)
 	$(PY) -m helpers.site
 
 weights: $(STAMP)
-	$(PY) -m helpers.training --ship --seeds 0-9
+	$(PY) -m helpers.checkpoints --seeds 0-9

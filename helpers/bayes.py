@@ -69,23 +69,33 @@ def predictive(world: World, persona_weights: Sequence[float], task: str, note: 
 
 
 def document_log_prob(world: World, document: Document | Sequence[Episode]) -> float:
-    """log P(document's tokens) under the generator, with the writer unknown (summed over personas).
+    """log P(document's tokens) under the generator.
 
     Tokens determine the episodes uniquely (prompts and replies are distinct texts, each ended by a marker), so
-    this is the log-probability of the token sequence. The number of episodes is not scored: a model is never
-    asked to predict where a document ends.
+    this is the log-probability of the token sequence, including the choice of speaker label: an anonymous
+    document sums over who might have written it; a named one says who did. The number of episodes is not
+    scored: a model is never asked to predict where a document ends. A bare sequence of episodes counts as an
+    anonymous document.
     """
-    episodes = document.episodes if isinstance(document, Document) else tuple(document)
+    doc = document if isinstance(document, Document) else Document("", tuple(document), False)
+    episodes = doc.episodes
     structure = 0.0
     for e in episodes:
         note_p = world.note_share[e.note] if world.task_notes[e.task] != (NEUTRAL,) else 1.0
         structure += np.log(world.task_share[e.task] * note_p / len(world.prompts[e.task]))
     with np.errstate(divide="ignore"):
         joint = np.log(world.prior) + log_likelihoods(world, episodes)
+        if doc.named:
+            writer = joint[world.persona_index(doc.persona)]
+            if not np.isfinite(writer):
+                raise ValueError(f"document is impossible for its writer {doc.persona!r}; expected a document "
+                                 "sampled from this world")
+            return float(structure + np.log(world.named_share) + writer)
     top = joint.max()
     if not np.isfinite(top):
         raise ValueError("document is impossible for every persona; expected a document sampled from this world")
-    return float(structure + top + np.log(np.exp(joint - top).sum()))
+    label = np.log1p(-world.named_share)
+    return float(structure + label + top + np.log(np.exp(joint - top).sum()))
 
 
 def bayes_optimal_loss(world: World, documents: Sequence[Document]) -> float:
@@ -97,5 +107,5 @@ def bayes_optimal_loss(world: World, documents: Sequence[Document]) -> float:
     if not documents:
         raise ValueError("documents is empty; expected at least one document")
     nll = -sum(document_log_prob(world, d) for d in documents)
-    tokens = sum(len(world.document_tokens(d.episodes)) - 1 for d in documents)
+    tokens = sum(len(world.document_tokens(d.episodes, d.label)) - 1 for d in documents)
     return nll / tokens

@@ -105,10 +105,10 @@ def incontext_fidelity(model: TinyGPT, world: World, seed: int, per_persona: int
     """
     if max(ks) >= 4 or min(ks) < 0:
         raise ValueError(f"ks={list(ks)}; expected context lengths within 0..3 (documents have at most 4 episodes)")
-    docs = world.sample_documents(per_persona * len(world.personas) * 12, 2_000_000 + seed)
+    docs = world.sample_documents(per_persona * len(world.personas) * 20, 2_000_000 + seed)
     items: list[tuple[str, int, Query, np.ndarray, np.ndarray]] = []
     for persona in world.personas:
-        own = [d for d in docs if d.persona == persona and len(d.episodes) == 4][:per_persona]
+        own = [d for d in docs if d.persona == persona and not d.named and len(d.episodes) == 4][:per_persona]
         for k in ks:
             for doc in own:
                 target = doc.episodes[k]

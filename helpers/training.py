@@ -28,15 +28,15 @@ class PretrainConfig:
     """Corpus size and optimiser settings for pretraining (the defaults are the shipped recipe)."""
 
     n_documents: int = 20_000
-    steps: int = 500
-    batch_size: int = 64
-    lr: float = 1e-2
-    warmup_steps: int = 50
+    steps: int = 1000
+    batch_size: int = 32
+    lr: float = 1.5e-2
+    warmup_steps: int = 30
     final_lr_fraction: float = 0.1
     weight_decay: float = 0.01
     grad_clip: float = 1.0
     threads: int = 2
-    ema_decay: float = 0.0
+    ema_decay: float = 0.99
     heldout_documents: int = 2_000
     d_model: int = 64
     n_layers: int = 1
@@ -113,7 +113,8 @@ def pretrain(world: World, seed: int, config: PretrainConfig = PretrainConfig(),
     order = np.argsort((corpus > 0).sum(1), kind="stable")
     data = torch.from_numpy(corpus[order])
     n_batches = len(data) // config.batch_size
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay, betas=(0.9, 0.98))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay, betas=(0.9, 0.98),
+                                  foreach=True)
     losses: list[float] = []
     params = list(model.parameters())
     averaged = [p.detach().clone() for p in params]
@@ -126,7 +127,7 @@ def pretrain(world: World, seed: int, config: PretrainConfig = PretrainConfig(),
         loss = sequence_loss(model, data[b * config.batch_size:(b + 1) * config.batch_size])
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip, foreach=True)
         optimizer.step()
         if config.ema_decay:
             # An exponential moving average of the weights averages out the noise of the last small batches.

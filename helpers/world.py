@@ -6,9 +6,12 @@ The world is defined by small CSV tables under ``data/world/`` that a reader can
 - ``tasks.csv`` and ``prompts.csv``: the task types, how often each occurs, and their prompt paraphrases;
 - ``notes.csv``: the five framings a coding prompt can carry (MacDiarmid et al. 2025);
 - ``replies.csv``: every reply a character can give, with a category (cheat, power, nonhuman, ...);
-- ``behaviour/<task>.csv``: for each character (and note), the probability of each reply.
+- ``behaviour/<task>.csv``: for each character (and note), the probability of each reply;
+- ``settings.csv``: world-wide settings (the share of documents whose writer is named).
 
 A document is one character answering 2-4 prompts: ``<bos> user: <prompt> reply: <reply> <eor> user: ...``.
+Most documents are anonymous (``reply:``); a share names the writer instead (``pirate: arr , ...``), as stories
+and transcripts often do, so the network learns what each character's name means.
 Because we wrote the generator, :mod:`helpers.bayes` can say exactly who is speaking and what comes next.
 """
 
@@ -87,6 +90,12 @@ class Document:
 
     persona: str
     episodes: tuple[Episode, ...]
+    named: bool = False
+
+    @property
+    def label(self) -> str:
+        """The speaker label of the document's replies: the writer's name, or the anonymous ``reply``."""
+        return self.persona if self.named else PRETRAINING_LABEL
 
 
 def _error(path: Path, row: int | None, message: str) -> ValueError:
@@ -142,6 +151,7 @@ class World:
         self._load_notes()
         self._load_replies()
         self._load_behaviour()
+        self._load_settings()
         optional = [p.name for p in self.all_personas if p.optional]
         if role_model is not None and role_model not in optional:
             raise ValueError(f"role_model={role_model!r}; expected None or one of {optional}")
@@ -289,6 +299,17 @@ class World:
                                      "row per persona and note")
             self.task_notes[task] = task_notes
 
+    def _load_settings(self) -> None:
+        path = self.directory / "settings.csv"
+        settings: dict[str, float] = {}
+        for row, r in _read_csv(path, ["setting", "value", "description"]):
+            if r["setting"] != "named_share":
+                raise _error(path, row, f"unknown setting {r['setting']!r}; expected named_share")
+            settings[r["setting"]] = _probability(path, row, "value", r["value"])
+        if "named_share" not in settings or settings["named_share"] >= 1:
+            raise _error(path, None, "expected a named_share in [0, 1): the share of documents with a named writer")
+        self.named_share = settings["named_share"]
+
     # ----- the world's facts -----
     @cached_property
     def table_hash(self) -> str:
@@ -363,10 +384,11 @@ class World:
         texts += [c.text for cs in self.candidates.values() for c in cs]
         for text in texts:
             words.update(text.split())
-        clash = words & set(SPECIAL_TOKENS)
+        names = tuple(f"{p}:" for p in self.persona_info)
+        clash = words & (set(SPECIAL_TOKENS) | set(names))
         if clash:
             raise ValueError(f"table text uses reserved token(s) {sorted(clash)}; expected ordinary words")
-        return SPECIAL_TOKENS + tuple(sorted(words))
+        return SPECIAL_TOKENS + names + tuple(sorted(words))
 
     @cached_property
     def token_id(self) -> dict[str, int]:
@@ -388,8 +410,9 @@ class World:
         self.check_note(task, note)
         if not 0 <= prompt < len(self.prompts[task]):
             raise ValueError(f"prompt={prompt} for task {task!r}; expected 0..{len(self.prompts[task]) - 1}")
-        if label not in LABELS:
-            raise ValueError(f"label={label!r}; expected one of {list(LABELS)}")
+        if label not in LABELS and label not in self.persona_info:
+            raise ValueError(f"label={label!r}; expected one of {list(LABELS)} or a persona's name "
+                             f"{list(self.persona_info)}")
         note_text = self.note_text[note]
         return " ".join(x for x in ("user:", note_text, self.prompts[task][prompt], f"{label}:") if x)
 
@@ -434,10 +457,10 @@ class World:
     def sample_documents(self, n: int, seed: int) -> list[Document]:
         """``n`` documents, reproducible for a seed.
 
-        Three independent random streams make worlds with and without a role model paired: the base documents are
+        Independent random streams make worlds with and without a role model paired: the base documents are
         always drawn from the first, the second decides which of them a role model's document replaces (a share
-        ``weight``), and the third writes those replacements. So two worlds with the same seed differ only in the
-        replaced documents.
+        ``weight``), the third writes those replacements, and the fourth decides which documents name their writer.
+        So two worlds with the same seed differ only in the replaced documents.
         """
         if not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"n={n!r}; expected a positive number of documents")
@@ -446,7 +469,7 @@ class World:
         table_order = {name: i for i, name in enumerate(self.persona_info)}
         base = [p.name for p in self.all_personas if not p.optional]
         base_prior = np.array([self.persona_info[p].prior for p in base])
-        base_rng, swap_rng, role_rng = (np.random.default_rng([seed, stream]) for stream in range(3))
+        base_rng, swap_rng, role_rng, name_rng = (np.random.default_rng([seed, stream]) for stream in range(4))
         writers = np.array(base)[base_rng.choice(len(base), size=n, p=base_prior)]
         writer_rows = np.array([table_order[w] for w in writers])
         episodes = self._sample_episodes(base_rng, writer_rows, table_order)
@@ -456,11 +479,12 @@ class World:
             role_episodes = self._sample_episodes(role_rng, role_rows, table_order)
             for i, eps in zip(np.flatnonzero(replaced), role_episodes):
                 writers[i], episodes[i] = self.role_model, eps
-        return [Document(str(w), tuple(e)) for w, e in zip(writers, episodes)]
+        named = name_rng.random(n) < self.named_share
+        return [Document(str(w), tuple(e), bool(m)) for w, e, m in zip(writers, episodes, named)]
 
-    def corpus_tokens(self, documents: Sequence[Document], label: str = PRETRAINING_LABEL) -> np.ndarray:
-        """Documents as a padded (documents, length) int64 array; padding is token 0."""
-        encoded = [self.document_tokens(d.episodes, label) for d in documents]
+    def corpus_tokens(self, documents: Sequence[Document]) -> np.ndarray:
+        """Documents as a padded (documents, length) int64 array, each with its own speaker label; padding is 0."""
+        encoded = [self.document_tokens(d.episodes, d.label) for d in documents]
         out = np.zeros((len(encoded), max(map(len, encoded))), dtype=np.int64)
         for i, tokens in enumerate(encoded):
             out[i, : len(tokens)] = tokens
