@@ -20,7 +20,7 @@ PYTEST_ARGS   ?=
 # Extra options for `jupyter lab`, e.g. LAB_ARGS=--no-browser. The token stays on whatever you pass here.
 LAB_ARGS      ?=
 
-.PHONY: lab test bench execute html weights install
+.PHONY: lab test bench execute html weights install results
 
 # The virtual environment. Its pip is the marker: a half-made venv (no pip) is made again.
 $(PIP):
@@ -60,3 +60,12 @@ html: $(STAMP)
 
 weights: $(STAMP)
 	$(PY) -m helpers.checkpoints --seeds 0-9
+
+# Re-run every experiment over seeds 0-9 into data/results/ (each file starts with the command that made it).
+EXPERIMENT_NAMES := in-context post-training cheating framings role-models
+results: $(STAMP)
+	@for name in $(EXPERIMENT_NAMES); do \
+	  echo "# python -m helpers.experiments $$name --seeds 0-9 --format csv" > data/results/$$name.csv.tmp && \
+	  $(PY) -m helpers.experiments $$name --seeds 0-9 --format csv >> data/results/$$name.csv.tmp && \
+	  mv data/results/$$name.csv.tmp data/results/$$name.csv || exit 1; \
+	done

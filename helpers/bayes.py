@@ -25,14 +25,16 @@ def _as_observation(world: World, item: Episode | Observation) -> Observation:
         raise ValueError(f"observation {item!r}; expected an Episode or a (task, note, candidate index) tuple")
     task, note, candidate = item
     world.check_note(task, note)
-    if not 0 <= int(candidate) < len(world.candidates[task]):
+    if isinstance(candidate, bool) or not isinstance(candidate, (int, np.integer)):
+        raise ValueError(f"candidate={candidate!r}; expected an integer index into the task's candidates")
+    if not 0 <= candidate < len(world.candidates[task]):
         raise ValueError(f"candidate={candidate} for task {task!r}; expected 0..{len(world.candidates[task]) - 1}")
     return task, note, int(candidate)
 
 
 def _check_distribution(name: str, weights: np.ndarray, size: int) -> np.ndarray:
     weights = np.asarray(weights, dtype=float)
-    if weights.shape != (size,) or (weights < 0).any() or abs(weights.sum() - 1) > 1e-6:
+    if weights.shape != (size,) or not np.isfinite(weights).all() or (weights < 0).any() or abs(weights.sum() - 1) > 1e-6:
         raise ValueError(f"{name} with shape {weights.shape} and sum {weights.sum():.4g}; expected {size} "
                          "non-negative weights that sum to 1 (one per persona of the world)")
     return weights

@@ -25,13 +25,20 @@ def parse_seeds(text: str) -> list[int]:
     return sorted(seeds)
 
 
+def _plain(value: object) -> object:
+    """numpy scalars as plain Python numbers, for JSON."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def format_records(records: Iterable[dict], fmt: str) -> str:
     """Records as JSON (one list) or CSV (a header from the union of keys, in first-seen order)."""
     if fmt not in FORMATS:
         raise ValueError(f"format={fmt!r}; expected one of {list(FORMATS)}")
     records = list(records)
     if fmt == "json":
-        return json.dumps(records, indent=1)
+        return json.dumps(records, indent=1, default=_plain)
     columns: list[str] = []
     for record in records:
         columns += [k for k in record if k not in columns]

@@ -305,9 +305,14 @@ class World:
         for row, r in _read_csv(path, ["setting", "value", "description"]):
             if r["setting"] != "named_share":
                 raise _error(path, row, f"unknown setting {r['setting']!r}; expected named_share")
-            settings[r["setting"]] = _probability(path, row, "value", r["value"])
-        if "named_share" not in settings or settings["named_share"] >= 1:
-            raise _error(path, None, "expected a named_share in [0, 1): the share of documents with a named writer")
+            if r["setting"] in settings:
+                raise _error(path, row, f"duplicate setting {r['setting']!r}; expected each setting once")
+            value = _probability(path, row, "value", r["value"])
+            if value >= 1:
+                raise _error(path, row, f"value={value}; expected a named_share in [0, 1)")
+            settings[r["setting"]] = value
+        if "named_share" not in settings:
+            raise _error(path, None, "no named_share; expected the share of documents with a named writer, in [0, 1)")
         self.named_share = settings["named_share"]
 
     # ----- the world's facts -----
@@ -470,7 +475,7 @@ class World:
         base = [p.name for p in self.all_personas if not p.optional]
         base_prior = np.array([self.persona_info[p].prior for p in base])
         base_rng, swap_rng, role_rng, name_rng = (np.random.default_rng([seed, stream]) for stream in range(4))
-        writers = np.array(base)[base_rng.choice(len(base), size=n, p=base_prior)]
+        writers = np.array(base, dtype=object)[base_rng.choice(len(base), size=n, p=base_prior)]
         writer_rows = np.array([table_order[w] for w in writers])
         episodes = self._sample_episodes(base_rng, writer_rows, table_order)
         replaced = swap_rng.random(n) < self.weight

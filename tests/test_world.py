@@ -98,7 +98,7 @@ def all_replies_at(path: Path, where: dict[str, str], value: str) -> int:
 
 
 def set_named_share(path: Path, value: str) -> None:
-    """The loader checks named_share < 1 after reading the table, so its error names no row (see the xfail below)."""
+    """Set the share of documents with a named writer in a copy of the tables."""
     edit_row(path, {"setting": "named_share"}, value=value)
 
 
@@ -231,16 +231,12 @@ def test_corrupted_table_raises_value_error_naming_file_row_and_expectation(worl
         assert fragment in message, message
 
 
-@pytest.mark.xfail(strict=True, reason="world.py:309-310 checks named_share < 1 after the loop, with row=None, "
-                   "so the message names neither the row nor the value found")
 def test_named_share_of_one_error_names_the_row(world_copy: Path) -> None:
     row = edit_row(world_copy / "settings.csv", {"setting": "named_share"}, value="1")
     with pytest.raises(ValueError, match=rf"settings\.csv, row {row}: .*named_share"):
         load_world(world_copy)
 
 
-@pytest.mark.xfail(strict=True, reason="world.py:308 overwrites a repeated setting silently; every other table "
-                   "rejects a duplicate id")
 def test_duplicate_setting_raises_value_error(world_copy: Path) -> None:
     fields, rows = read_table(world_copy / "settings.csv")
     write_table(world_copy / "settings.csv", fields, [*rows, {**rows[0], "value": "0.9"}])
@@ -434,8 +430,6 @@ def test_two_role_models_at_the_same_seed_and_weight_replace_the_same_documents(
     assert [d.persona == "gamer" for d in gamer] == [d.persona == "steward" for d in steward]
 
 
-@pytest.mark.xfail(strict=True, reason="world.py:473 stores writers in a fixed-width numpy string array, so a role "
-                   "model's name longer than every base persona's name is truncated (grandmaster -> grandmast)")
 def test_role_model_with_a_long_name_is_not_truncated_in_documents(world_copy: Path) -> None:
     for path in world_copy.rglob("*.csv"):
         path.write_text(path.read_text(encoding="utf-8").replace("gamer", "grandmaster"), encoding="utf-8")
