@@ -12,6 +12,7 @@ Regenerate with ``python -m helpers.checkpoints --seeds 0-9`` (``make weights``)
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import sys
@@ -32,6 +33,7 @@ MODELS_DIR = DATA_DIR / "models"
 MANIFEST = "manifest.json"
 REGENERATE = "python -m helpers.checkpoints --seeds {seeds}"
 _loaded: dict[tuple, dict[str, torch.Tensor]] = {}
+_trained_here: dict[tuple, TinyGPT] = {}
 
 
 def config_hash(config: PretrainConfig) -> str:
@@ -98,8 +100,14 @@ def pretrained_model(world: World, seed: int, config: PretrainConfig = PretrainC
         model = load_pretrained(world, seed, config, directory)
         if model is not None:
             return model
+        key = (world.table_hash, world.role_model, world.weight, seed, config_hash(config))
+        if key in _trained_here:  # an unshipped seed is pretrained once per process, not once per call
+            return copy.deepcopy(_trained_here[key])
     torch.set_num_threads(config.threads)
-    return pretrain(world, seed, config, progress=progress).model
+    model = pretrain(world, seed, config, progress=progress).model
+    if not live:
+        _trained_here[key] = copy.deepcopy(model)
+    return model
 
 
 def ship(world: World, seed: int, config: PretrainConfig = PretrainConfig(), directory: Path = MODELS_DIR,
