@@ -134,7 +134,9 @@ def ship(world: World, seed: int, config: PretrainConfig = PretrainConfig(), dir
     manifest = read_manifest(directory)
     manifest["models"][name] = entry
     manifest["models"] = dict(sorted(manifest["models"].items()))
-    (directory / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
+    partial = directory / (MANIFEST + ".partial")  # readers never see a half-written manifest
+    partial.write_text(json.dumps(manifest, indent=1) + "\n")
+    partial.replace(directory / MANIFEST)
     return entry
 
 
