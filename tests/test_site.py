@@ -1,0 +1,308 @@
+"""The static HTML site (helpers.site), without a browser: structure, offline-ness, figures, size.
+
+A throwaway demo notebook (made and executed in a temp folder, never in notebooks/) carries every kind of output
+the site converts: plotly figures (one with a permission toggle as plotly buttons, one with a slider), an
+ipywidgets panel, printed text, a table, and a solution in a ``<details open>`` block. The browser tests
+(tests/test_browser.py) and the live-lab test (tests/test_live_lab.py) reuse it through :func:`demo_notebook`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from helpers import PROJECT_ROOT, site
+
+DEMO_NAME = "99_demo_lesson.ipynb"
+#: Labels of the demo's permission toggle (plotly buttons) and its ipywidgets twin.
+DEMO_TOGGLE_LABELS = ("Permission note: off", "Permission note: on")
+
+_DEMO_CELLS = [
+    ("markdown", "# 99 · Demo lesson\n\nA throwaway lesson that carries every kind of output the site converts.\n\n"
+                 "**Time:** 1 min · **Needs:** nothing · **Runs in:** about 2 s\n\n"
+                 "1. Figures · 2. Try it · 3. Exercise"),
+    ("code", "import ipywidgets as widgets\nimport pandas as pd\nimport plotly.graph_objects as go\n"
+             "from IPython.display import display\n\n"
+             "RATES = {'Permission note: off': [0.10, 0.55], 'Permission note: on': [0.10, 0.20]}\n\n\n"
+             "def rate_figure(label):\n"
+             "    fig = go.Figure(go.Bar(x=['honest', 'cheat'], y=RATES[label], name=label))\n"
+             "    return fig.update_layout(title=f'Misalignment ({label})', yaxis_title='share of answers',\n"
+             "                             xaxis_title='fine-tune', yaxis_range=[0, 1])"),
+    ("markdown", "## 1. Figures\n\nA figure with the permission toggle as plotly buttons (its static twin)."),
+    ("code", "twin = rate_figure('Permission note: off')\n"
+             "twin.update_layout(updatemenus=[dict(type='buttons', direction='right', x=0.0, y=1.15, active=0,\n"
+             "    buttons=[dict(label=label, method='update', args=[{'y': [RATES[label]]},\n"
+             "                  {'title.text': f'Misalignment ({label})'}]) for label in RATES])])\n"
+             "twin"),
+    ("code", "steps = [dict(label=str(k), method='restyle', args=[{'y': [[k, k * k, 2 * k]]}]) for k in range(4)]\n"
+             "slider = go.Figure(go.Scatter(x=[0, 1, 2], y=[0, 0, 0], mode='lines+markers'))\n"
+             "slider.update_layout(title='A slider over precomputed states', sliders=[dict(steps=steps)],\n"
+             "                     xaxis_title='step', yaxis_title='value (units)')\n"
+             "slider"),
+    ("markdown", "## 2. Try it\n\nThe live control (it needs a kernel) and, under it, its static twin."),
+    ("code", "toggle = widgets.ToggleButton(description='Permission note', value=False)\n"
+             "out = widgets.Output()\n\n\n"
+             "def redraw(change=None):\n"
+             "    out.clear_output(wait=True)\n"
+             "    with out:\n"
+             "        display(rate_figure(DEMO_LABELS[toggle.value]))\n\n\n"
+             "DEMO_LABELS = {False: 'Permission note: off', True: 'Permission note: on'}\n"
+             "toggle.observe(redraw, names='value')\n"
+             "redraw()\n"
+             "display(widgets.VBox([toggle, out]))"),
+    ("code", "print('Figure: misalignment with and without the permission note.')\n"
+             "pd.DataFrame(RATES, index=['honest', 'cheat'])"),
+    ("markdown", "## 3. Exercise\n\nWhat does the note change?\n\n"
+                 "<details open><summary>Solution</summary>\n\nThe note makes cheating say nothing about "
+                 "character.\n\n</details>\n\nA [link to the paper](https://example.org/paper) "
+                 "is fine: it loads nothing until clicked."),
+]
+
+
+def write_demo_notebook(folder: Path, execute: bool = True) -> Path:
+    """Write the demo notebook into ``folder`` (executed in a kernel when ``execute``) and return its path."""
+    nb = new_notebook(cells=[new_markdown_cell(src) if kind == "markdown" else new_code_cell(src)
+                             for kind, src in _DEMO_CELLS])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    if execute:
+        from nbclient import NotebookClient
+
+        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+                       ).execute()
+    path = Path(folder) / DEMO_NAME
+    nbformat.write(nb, path)
+    return path
+
+
+_CACHE: dict[str, Path] = {}
+
+
+def demo_notebook() -> Path:
+    """The executed demo notebook, made once per test session in a temp folder (a fresh copy is yours to use)."""
+    if "demo" not in _CACHE:
+        folder = Path(tempfile.mkdtemp(prefix="site-demo-"))
+        _CACHE["demo"] = write_demo_notebook(folder)
+    return _CACHE["demo"]
+
+
+def copy_demo(folder: Path) -> Path:
+    """A copy of the executed demo notebook in ``folder`` (created if needed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(demo_notebook(), folder / DEMO_NAME))
+
+
+def real_notebooks() -> list[Path]:
+    return site.find_notebooks(PROJECT_ROOT / "notebooks")
+
+
+class _Collector(HTMLParser):
+    """Collects tags and attributes of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def parse(page: Path) -> list[tuple[str, dict[str, str | None]]]:
+    collector = _Collector()
+    collector.feed(page.read_text(encoding="utf-8"))
+    return collector.tags
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory) -> site.SiteReport:
+    notebooks = tmp_path_factory.mktemp("notebooks")
+    copy_demo(notebooks)
+    return site.build_site(notebooks, tmp_path_factory.mktemp("built") / "site", verbose=False)
+
+
+# -- the demo site -----------------------------------------------------------------------------------------------
+
+def test_demo_site_has_index_lesson_and_assets(demo_site):
+    names = set(site.site_sizes(demo_site.site_dir))
+    assert {"index.html", "99_demo_lesson.html", "assets/plotly.min.js", "assets/site.css", "assets/site.js",
+            "assets/pygments.css"} <= names
+    assert [lesson.title for lesson in demo_site.lessons] == ["99 · Demo lesson"]
+    assert demo_site.lessons[0].summary.startswith("A throwaway lesson")
+    assert demo_site.lessons[0].meta.startswith("**Time:**")
+
+
+def test_plotly_js_is_shipped_once_and_is_plotlys_own_bundle(demo_site):
+    shipped = demo_site.site_dir / "assets" / "plotly.min.js"
+    assert shipped.read_bytes() == site.plotly_js_path().read_bytes()
+    big = {name for name, size in demo_site.sizes.items() if size > 1024 * 1024}
+    assert big == {"assets/plotly.min.js"}, f"only plotly.min.js may be large, got {big}"
+    page = (demo_site.site_dir / "99_demo_lesson.html").read_text()
+    scripts = [attrs.get("src") for tag, attrs in parse(demo_site.site_dir / "99_demo_lesson.html")
+               if tag == "script" and attrs.get("src")]
+    assert scripts == ["assets/site.js", "assets/plotly.min.js"]
+    assert "plotly.js v" not in page  # the library's banner: not inlined into the page
+
+
+def test_every_plotly_output_becomes_a_div_and_a_newplot_call(demo_site):
+    nb = nbformat.read(demo_notebook(), as_version=4)
+    expected = sum(site.PLOTLY_MIME in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
+                   for o in c.outputs)
+    assert expected == 2
+    page = (demo_site.site_dir / "99_demo_lesson.html").read_text()
+    divs = [a["id"] for t, a in parse(demo_site.site_dir / "99_demo_lesson.html")
+            if t == "div" and "plotly-figure" in (a.get("class") or "")]
+    assert len(divs) == expected == demo_site.lessons[0].figures
+    for div_id in divs:
+        assert f'Plotly.newPlot("{div_id}", ' in page
+    assert site.PLOTLY_MIME not in page
+    assert 'data-figures="2"' in page
+
+
+def test_widget_views_become_a_note_and_widget_state_is_dropped(demo_site):
+    page = (demo_site.site_dir / "99_demo_lesson.html").read_text()
+    assert page.count(site.WIDGET_NOTE) == 1
+    assert "widget-state" not in page and "widget-view" not in page and "VBox(children" not in page
+
+
+def test_no_cdn_requirejs_mathjax_or_widget_manager(demo_site):
+    for page in demo_site.site_dir.glob("*.html"):
+        text = page.read_text().lower()
+        for needle in ("require.js", "requirejs", "mathjax", "unpkg", "jsdelivr", "cdn.", "@jupyter-widgets"):
+            assert needle not in text, f"{page.name} mentions {needle!r}"
+        assert site.remote_references(page.read_text()) == []
+        for tag, attrs in parse(page):
+            for key in ("src", "href"):
+                value = attrs.get(key) or ""
+                if tag != "a":
+                    assert "//" not in value, f"{page.name}: <{tag} {key}={value!r}> loads from the network"
+
+
+def test_solutions_stay_collapsed(demo_site):
+    nb = nbformat.read(demo_notebook(), as_version=4)
+    assert any("<details open>" in c.source for c in nb.cells)  # the demo tries to open one
+    details = [a for t, a in parse(demo_site.site_dir / "99_demo_lesson.html") if t == "details"]
+    assert details and all("open" not in attrs for attrs in details)
+
+
+def test_navigation_links_resolve(demo_site):
+    for page in demo_site.site_dir.glob("*.html"):
+        for tag, attrs in parse(page):
+            href = attrs.get("href") or ""
+            if tag in ("a", "link") and href and not href.startswith(("#", "http://", "https://", "mailto:")):
+                assert (demo_site.site_dir / href.split("#")[0]).is_file(), f"{page.name}: broken link {href}"
+    index = (demo_site.site_dir / "index.html").read_text()
+    assert 'href="99_demo_lesson.html"' in index
+    lesson = (demo_site.site_dir / "99_demo_lesson.html").read_text()
+    assert 'href="index.html"' in lesson and 'aria-current="page"' in lesson
+
+
+def test_print_stylesheet_hides_navigation_and_expands_nothing(demo_site):
+    css = (demo_site.site_dir / "assets" / "site.css").read_text()
+    print_css = css[css.index("@media print"):]
+    assert re.search(r"\.site-nav[^{]*\{[^}]*display:\s*none", print_css)
+    assert "details[open]" not in print_css and "open" not in re.sub(r"/\*.*?\*/", "", print_css)
+
+
+def test_index_shows_the_course_map_with_coming_lessons(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# A course: subtitle\n\nIntro **text**.\n\n## Course map\n\n| Lesson | What |\n| --- | --- |\n"
+                      "| 98 Planned (coming) | Not written yet. |\n| 99 Demo lesson (coming) | The demo. |\n\n"
+                      "## Other\n")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    write_demo_notebook(notebooks, execute=False)
+    report = site.build_site(notebooks, tmp_path / "site", readme=readme, verbose=False)
+    index = (report.site_dir / "index.html").read_text()
+    assert "<title>A course</title>" in index and "Intro <strong>text</strong>" in index
+    course_map = index[index.index('class="course-map"'):]
+    assert course_map.index("Planned") < course_map.index("99 · Demo lesson")
+    assert re.search(r"Planned <span class=\"badge\">coming</span>", index)
+    assert 'href="99_demo_lesson.html"' in index
+
+
+def test_build_prints_sizes_and_total(tmp_path, capsys):
+    notebooks = tmp_path / "nb"
+    copy_demo(notebooks)
+    report = site.build_site(notebooks, tmp_path / "site")
+    out = capsys.readouterr().out
+    assert re.search(r"^total size: [\d.]+ (MB|kB)", out, re.MULTILINE)
+    assert "99_demo_lesson.html" in out and "2 figure(s)" in out
+    assert report.total_bytes == sum(p.stat().st_size for p in (tmp_path / "site").rglob("*") if p.is_file()
+                                     and p.name != site.MARKER)
+
+
+def test_rebuild_replaces_an_earlier_site_but_never_a_foreign_folder(tmp_path):
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    out = tmp_path / "site"
+    site.build_site(notebooks, out, verbose=False)
+    (out / "stale.html").write_text("old")
+    site.build_site(notebooks, out, verbose=False)
+    assert not (out / "stale.html").exists()
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "thesis.tex").write_text("precious")
+    with pytest.raises(ValueError, match="site_dir"):
+        site.build_site(notebooks, foreign, verbose=False)
+    assert (foreign / "thesis.tex").read_text() == "precious"
+
+
+def test_bad_input_raises_value_errors(tmp_path):
+    with pytest.raises(ValueError, match="notebooks_dir"):
+        site.build_site(tmp_path / "missing", tmp_path / "site", verbose=False)
+    with pytest.raises(ValueError, match="div_id"):
+        site.plotly_figure_html({"data": []}, "1 bad")
+    with pytest.raises(ValueError, match="figure"):
+        site.plotly_figure_html([1, 2], "fig")
+    with pytest.raises(ValueError, match="site_dir"):
+        site.measure_time_to_interactive(tmp_path)
+
+
+def test_a_page_that_would_load_from_a_cdn_fails_the_build(tmp_path):
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/html": '<script src="https://cdn.plot.ly/plotly-3.0.0.min.js"></script>'})])])
+    nbformat.write(nb, notebooks / "01_bad.ipynb")
+    with pytest.raises(RuntimeError, match="network"):
+        site.build_site(notebooks, tmp_path / "site", verbose=False)
+
+
+def test_figure_json_cannot_break_out_of_its_script():
+    html = site.plotly_figure_html({"data": [{"type": "bar", "name": "</script><script>alert(1)</script>"}]},
+                                   "fig-1")
+    assert html.count("</script>") == 1
+    payload = html[html.index(", ") + 2:html.rindex("));")]
+    assert json.loads(payload)["data"][0]["name"] == "</script><script>alert(1)</script>"
+    assert json.loads(payload)["config"]["responsive"] is True
+
+
+def test_close_details_and_remote_references():
+    assert site.close_details('<details open class="x"><summary>S</summary></details>') == \
+        '<details class="x"><summary>S</summary></details>'
+    assert site.close_details("<details open><p>opened</p></details>") == "<details><p>opened</p></details>"
+    assert site.close_details('<DETAILS OPEN="">') == "<DETAILS>"
+    assert site.remote_references('<a href="https://arxiv.org/abs/1">paper</a>') == []
+    assert site.remote_references('<img src="//example.org/x.png">')
+    assert site.remote_references('<link rel="stylesheet" href="https://example.org/x.css">')
+    assert site.remote_references("<style>@import url('https://fonts.example/x.css');</style>")
+
+
+# -- the real course ---------------------------------------------------------------------------------------------
+
+def test_real_course_builds_within_the_size_budget(tmp_path):
+    report = site.build_site(PROJECT_ROOT / "notebooks", tmp_path / "site", verbose=False)
+    assert len(report.lessons) == len(real_notebooks())
+    assert report.total_bytes <= site.SIZE_BUDGET_BYTES, report.summary()
+    for lesson in report.lessons:
+        page = (report.site_dir / lesson.href).read_text()
+        assert page.count("Plotly.newPlot(") == lesson.figures
+        assert page.count(site.WIDGET_NOTE) == lesson.widgets
+        assert all("open" not in a for t, a in parse(report.site_dir / lesson.href) if t == "details")
