@@ -90,6 +90,19 @@ def behaviour() -> list[tuple[str, str, float, bool]]:
     return rows
 
 
+def role_model_table() -> str:
+    """Misalignment after the cheat fine-tune per role-model world, network beside Bayes (no target: a report)."""
+    try:
+        records = analysis.load_results("role-models")
+    except ValueError:
+        return "role models: no shipped results yet (make results)"
+    cheat = records[records.condition == "cheat"]
+    table = cheat.groupby(["role_model", "weight"]).agg(
+        network=("misalignment", "mean"), network_sd=("misalignment", "std"),
+        bayes=("bayes_misalignment", "mean"), seeds=("seed", "nunique"))
+    return "misalignment after the cheat fine-tune, by role-model world (mean over seeds)\n" + table.round(3).to_string()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="runs per timing (median); default 5")
@@ -99,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'measure':<{width}}  {'target':>9}  {'measured':>8}  verdict")
     for name, target, value, ok in rows:
         print(f"{name:<{width}}  {target:>9}  {value:>8.3f}  {'ok' if ok else 'MISSED'}")
+    print()
+    print(role_model_table())
     missed = [r[0] for r in rows if not r[3]]
     print(f"\n{len(rows) - len(missed)} of {len(rows)} targets met" + (f"; missed: {'; '.join(missed)}" if missed else ""))
     return 0

@@ -130,21 +130,27 @@ def bayes_after_cheats(world: World, recipe: Recipe, note: str, cheats: float, c
     return weights / weights.sum()
 
 
-def bayes_misalignment(world: World, recipe: Recipe, note: str, network_cheat_rate: float, cheat: bool = True,
-                       max_observations: float = 64.0) -> float:
-    """Bayes' misalignment after as many observed replies under ``note`` as match the network's cheat rate.
+def bayes_match(world: World, recipe: Recipe, note: str, network_cheat_rate: float, cheat: bool = True,
+                max_observations: float = 64.0) -> tuple[float, np.ndarray]:
+    """The number of observed replies under ``note`` that makes Bayes cheat as often as the network, and the
+    posterior there.
 
-    The number of observations is searched on a grid from 0 to ``max_observations`` (the fine-tune set's size);
-    if no number reaches the network's cheat rate (a permissive note makes cheating uninformative), the closest
-    is used, which is what Bayes predicts: the fine-tune says little about who the Assistant is.
+    The number is searched on a grid from 0 to ``max_observations`` (the fine-tune set's size); if no number
+    reaches the network's cheat rate (a permissive note makes cheating uninformative), the closest is used, which
+    is what Bayes predicts: the fine-tune says little about who the Assistant is.
     """
     grid = np.linspace(0.0, max_observations, 257)
-    rates, misaligned = [], []
-    for c in grid:
-        profile = evals.bayes_profile(world, bayes_after_cheats(world, recipe, note, c, cheat))
-        rates.append(evals.cheat_rate(world, profile))
-        misaligned.append(evals.misalignment(world, profile))
-    return float(misaligned[int(np.argmin(np.abs(np.array(rates) - network_cheat_rate)))])
+    posts = [bayes_after_cheats(world, recipe, note, c, cheat) for c in grid]
+    rates = np.array([evals.cheat_rate(world, evals.bayes_profile(world, p)) for p in posts])
+    best = int(np.argmin(np.abs(rates - network_cheat_rate)))
+    return float(grid[best]), posts[best]
+
+
+def bayes_misalignment(world: World, recipe: Recipe, note: str, network_cheat_rate: float, cheat: bool = True,
+                       max_observations: float = 64.0) -> float:
+    """Bayes' misalignment after as many observed replies under ``note`` as match the network's cheat rate."""
+    _, post = bayes_match(world, recipe, note, network_cheat_rate, cheat, max_observations)
+    return evals.misalignment(world, evals.bayes_profile(world, post))
 
 
 # ----- the pipeline for one seed -----
@@ -270,14 +276,27 @@ def cheating(seeds: Iterable[int], recipe: Recipe = Recipe(), trajectory: bool =
 
 
 def role_models(seeds: Iterable[int], recipe: Recipe = Recipe(), trajectory: bool = False, **_: object) -> list[dict]:
+    """Cheat fine-tunes in worlds with a role model at each weight, on paired seeds (weight 0 is shared)."""
+    seeds = list(seeds)
+    baseline: dict[int, list[dict]] = {}
     records = []
     for role_model in ROLE_MODELS:
         for weight in ROLE_MODEL_WEIGHTS:
             world = load_world(role_model=role_model if weight else None, weight=weight)
             for seed in seeds:
-                for r in framings_for_seed(world, seed, recipe, ("neutral",), trajectory, {"neutral": "cheat"}):
-                    records.append({"seed": seed, "role_model": role_model, "weight": weight, **{
-                        k: v for k, v in r.items() if k != "seed"}})
+                if weight == 0 and seed in baseline:
+                    runs = baseline[seed]
+                else:
+                    runs = framings_for_seed(world, seed, recipe, ("neutral",), trajectory, {"neutral": "cheat"})
+                    if weight == 0:
+                        baseline[seed] = runs
+                for r in runs:
+                    share = 0.0
+                    if weight and not trajectory and r["condition"] == "cheat":
+                        _, post = bayes_match(world, recipe, NEUTRAL, r["cheat_rate"])
+                        share = float(post[world.persona_index(role_model)])
+                    records.append({"seed": seed, "role_model": role_model, "weight": weight,
+                                    **{k: v for k, v in r.items() if k != "seed"}, "bayes_role_model_share": share})
     return records
 
 
