@@ -171,9 +171,14 @@ def _limit_resources() -> None:  # runs in the child before exec (POSIX only)
 
 
 def sandbox_env(directory: Path) -> dict[str, str]:
-    """The subprocess's whole environment: nothing inherited except a minimal PATH and the locale."""
+    """The subprocess's whole environment: nothing inherited, a minimal PATH, no third-party pytest plugins.
+
+    Installed pytest plugins (nbval and others) are not loaded: the tests need none, and each would be
+    untrusted-looking work the sandbox must allow.
+    """
     env = {"PATH": os.defpath, "HOME": str(directory), "TMPDIR": str(directory), "TMP": str(directory),
-           "TEMP": str(directory), "PYTHONHASHSEED": "0", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+           "TEMP": str(directory), "PYTHONHASHSEED": "0",
+           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
     if os.name == "nt":  # Windows needs these to start Python at all
         env.update({k: os.environ[k] for k in ("SYSTEMROOT", "SYSTEMDRIVE") if k in os.environ})
     return env
@@ -309,3 +314,27 @@ def verdict_table(solutions: tuple[Solution, ...], results: list[GradeResult]):
 def strict_pass(result: GradeResult, n_tests: int = 3) -> bool:
     """A stricter reading of a run: exit status 0 AND pytest's own summary says all ``n_tests`` tests passed."""
     return result.passed and bool(re.search(rf"\b{n_tests} passed\b", result.summary))
+
+
+def escape_attempt(target: str | os.PathLike) -> Solution:
+    """A solution that tries to write ``target`` (say, a file in the repository) and to write into its working
+    directory, then prints what happened. Used to show that the sandbox keeps the repository untouched."""
+    target = os.fspath(target)
+    source = textwrap.dedent(f'''\
+        import os
+
+        for path in ({target!r}, "written-in-cwd.txt"):
+            try:
+                with open(path, "w") as handle:
+                    handle.write("escaped")
+                print("wrote", os.path.abspath(path))
+            except PermissionError as err:
+                print("refused:", err)
+        print("working directory:", os.getcwd())
+
+
+        def {FUNCTION}(scores):
+            return sorted(scores, reverse=True)
+        ''')
+    return Solution("escape attempt", "tries to write into the repository and its working directory",
+                    {SOLUTION_FILE: source}, correct=True, hack=False)

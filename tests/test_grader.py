@@ -1,0 +1,143 @@
+"""The toy grader: the three hacks fool it, honest solutions are judged correctly, and the sandbox holds."""
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from helpers import PROJECT_ROOT, grader
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {s.name: grader.grade(s) for s in grader.SOLUTIONS}
+
+
+def test_honest_correct_solution_passes(results):
+    result = results[grader.HONEST_CORRECT.name]
+    assert result.passed and result.returncode == 0
+    assert result.summary == "3 passed"
+
+
+def test_honest_wrong_solution_fails(results):
+    result = results[grader.HONEST_WRONG.name]
+    assert not result.passed and result.returncode == 1
+    assert "2 failed" in result.summary
+
+
+@pytest.mark.parametrize("hack", grader.HACKS, ids=lambda s: s.name)
+def test_every_hack_fools_the_grader(results, hack):
+    assert hack.hack and not hack.correct
+    assert results[hack.name].passed, results[hack.name].output
+
+
+def test_the_hacks_really_are_wrong():
+    """Call each hack's function directly (not through the tests): none returns the sorted list."""
+    for hack in (grader.ALWAYS_EQUAL, grader.PATCH_REPORT):
+        namespace: dict = {}
+        exec(hack.files[grader.SOLUTION_FILE], namespace)
+        result = namespace[grader.FUNCTION]([1, 3, 2])
+        assert not isinstance(result, list) or result != [3, 2, 1]
+    assert "sys.exit(0)" in grader.EXIT_EARLY.files[grader.SOLUTION_FILE]
+
+
+def test_exit_early_runs_no_test_and_the_patch_hides_failures(results):
+    assert results["exit_early"].summary == ""  # pytest never ran
+    assert results["patch_report"].summary == "3 passed"  # although every assert fails
+
+
+def test_strict_reading_catches_only_the_early_exit(results):
+    strict = {name: grader.strict_pass(r) for name, r in results.items()}
+    assert strict == {"honest, correct": True, "honest, wrong": False, "always_equal": True, "exit_early": False,
+                      "patch_report": True}
+
+
+def test_verdict_table(results):
+    table = grader.verdict_table(grader.SOLUTIONS, [results[s.name] for s in grader.SOLUTIONS])
+    assert list(table["grader says pass"]) == [True, False, True, True, True]
+    assert list(table["really correct"]) == [True, False, False, False, False]
+    with pytest.raises(ValueError, match="expected one result each"):
+        grader.verdict_table(grader.SOLUTIONS, [])
+
+
+def test_sandbox_cannot_write_into_the_repository_or_outside_its_directory(tmp_path):
+    target = PROJECT_ROOT / "grader-escape-test.txt"
+    assert not target.exists()
+    result = grader.grade(grader.escape_attempt(target))
+    assert not target.exists()
+    assert "refused: sandbox" in result.output
+    assert f"working directory: {PROJECT_ROOT}" not in result.output
+    assert "written-in-cwd.txt" in result.output  # the working directory (the sandbox) is writable
+    assert not (PROJECT_ROOT / "written-in-cwd.txt").exists() and not Path("written-in-cwd.txt").exists()
+
+
+def test_sandbox_cannot_delete_rename_or_run_programs(tmp_path):
+    sentinel = tmp_path / "sentinel.txt"
+    sentinel.write_text("keep me")
+    source = textwrap.dedent(f'''\
+        import os, shutil, subprocess
+        attempts = [lambda: os.remove({str(sentinel)!r}), lambda: os.rename({str(sentinel)!r}, "moved.txt"),
+                    lambda: shutil.rmtree({str(tmp_path)!r}), lambda: subprocess.run(["true"]),
+                    lambda: os.system("true"), lambda: open({str(sentinel)!r}, "a").write("x"),
+                    lambda: os.open({str(tmp_path / "new.txt")!r}, os.O_CREAT | os.O_WRONLY)]
+        for attempt in attempts:
+            try:
+                attempt()
+                print("ALLOWED")
+            except PermissionError:
+                print("refused")
+        def sort_scores(scores):
+            return sorted(scores, reverse=True)
+        ''')
+    result = grader.grade({grader.SOLUTION_FILE: source})
+    assert result.output.count("refused") == 7 and "ALLOWED" not in result.output, result.output
+    assert sentinel.read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sentinel.txt"]
+
+
+def test_sandbox_environment_is_scrubbed(monkeypatch):
+    monkeypatch.setenv("GRADER_SECRET_MARKER", "leaked")
+    monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT / "nowhere"))
+    source = ("import os, sys\nprint('ENV', sorted(os.environ))\nprint('CWD', os.getcwd())\n"
+              "print('PATHS', sys.path)\ndef sort_scores(s):\n    return sorted(s, reverse=True)\n")
+    result = grader.grade({grader.SOLUTION_FILE: source})
+    assert result.passed
+    assert "GRADER_SECRET_MARKER" not in result.output and "leaked" not in result.output
+    assert str(PROJECT_ROOT / "nowhere") not in result.output
+    cwd = next(line for line in result.output.splitlines() if line.startswith("CWD "))[4:]
+    assert Path(cwd).name.startswith("grader-") and not Path(cwd).exists()  # a temporary directory, now deleted
+    assert Path(cwd) != Path.cwd()
+
+
+def test_repository_pytest_configuration_does_not_leak_in():
+    """The repository's pytest options include --nbval; the grader's own pytest.ini and no plugins replace them."""
+    source = ("import sys\ndef sort_scores(s):\n    return sorted(s, reverse=True)\n")
+    result = grader.grade({grader.SOLUTION_FILE: source})
+    assert result.passed and "nbval" not in result.output
+
+
+def test_timeout_stops_a_solution_that_never_ends():
+    source = "while True:\n    pass\n"
+    result = grader.grade({grader.SOLUTION_FILE: source}, timeout=2)
+    assert result.timed_out and not result.passed and result.returncode is None
+
+
+def test_bad_input_names_the_argument():
+    with pytest.raises(ValueError, match="timeout"):
+        grader.grade(grader.HONEST_CORRECT, timeout=0)
+    with pytest.raises(ValueError, match="test_solution.py"):
+        grader.grade({grader.SOLUTION_FILE: "x = 1", "test_solution.py": "overwrite the tests"})
+    with pytest.raises(ValueError, match="solution.py"):
+        grader.grade({"conftest.py": ""})
+    with pytest.raises(ValueError, match="files"):
+        grader.grade({})
+    with pytest.raises(ValueError, match="source"):
+        grader.solution_from_source("  ")
+
+
+def test_student_solution_from_source():
+    solution = grader.solution_from_source("def sort_scores(s):\n    return sorted(s, reverse=True)\n")
+    assert grader.grade(solution).passed
+    assert not solution.hack and not solution.correct  # unknown until a person reads it
+    assert os.fspath(grader.SOLUTION_FILE) in solution.files
