@@ -1,0 +1,56 @@
+"""Offline check: the course works with the network switched off.
+
+Runs the engine's command line and the lessons inside a fresh network namespace (``unshare --net``) that has only
+a loopback interface, so any attempt to reach another machine fails at once. Needs root (to make the namespace):
+skipped loudly on a laptop, required under CI=true.
+"""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+pytestmark = pytest.mark.slow
+
+
+def offline(command: str, timeout: float) -> subprocess.CompletedProcess:
+    """Run a shell command in a new network namespace with only loopback up (Jupyter kernels need loopback)."""
+    return subprocess.run(["unshare", "--net", "sh", "-c", f"ip link set lo up && {command}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def can_go_offline(needs_root):
+    from conftest import require
+    require(shutil.which("unshare") is not None and shutil.which("ip") is not None,
+            "needs util-linux's unshare and iproute2's ip: run `sudo apt install util-linux iproute2`")
+
+
+def test_the_namespace_really_is_offline(can_go_offline):
+    probe = ("import socket; s = socket.socket(); s.settimeout(3)\n"
+             "try:\n    s.connect(('1.1.1.1', 80)); print('ONLINE')\nexcept OSError: print('OFFLINE')")
+    result = offline(f"{shlex.quote(sys.executable)} -c {shlex.quote(probe)}", timeout=30)
+    assert result.stdout.strip() == "OFFLINE", result.stdout + result.stderr
+
+
+def test_experiments_run_offline(can_go_offline):
+    result = offline(f"{shlex.quote(sys.executable)} -m helpers.experiments cheating --seeds 0 --format csv",
+                     timeout=900)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "cheat-with-permission" in result.stdout
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_lesson_runs_offline(can_go_offline, notebook):
+    """Each lesson executes top to bottom, offline, with no error (nbval compares outputs in the main run)."""
+    command = (f"{shlex.quote(sys.executable)} -m jupyter nbconvert --to notebook --execute --stdout "
+               f"--ExecutePreprocessor.timeout=300 {shlex.quote(str(notebook))} > /dev/null")
+    result = offline(command, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
