@@ -7,8 +7,10 @@ skipped loudly on a laptop, required under CI=true.
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -21,9 +23,19 @@ pytestmark = pytest.mark.slow
 
 
 def offline(command: str, timeout: float) -> subprocess.CompletedProcess:
-    """Run a shell command in a new network namespace with only loopback up (Jupyter kernels need loopback)."""
-    return subprocess.run(["unshare", "--net", "sh", "-c", f"ip link set lo up && {command}"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+    """Run a shell command in a new network namespace with only loopback up (Jupyter kernels need loopback).
+
+    The command runs in its own process group, which is killed whole if it overruns ``timeout``.
+    """
+    process = subprocess.Popen(["unshare", "--net", "sh", "-c", f"ip link set lo up && {command}"], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        out, err = process.communicate()
+        pytest.fail(f"timed out after {timeout} s offline: {command}\n{err[-2000:]}")
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 @pytest.fixture
