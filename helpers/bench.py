@@ -87,7 +87,7 @@ def behaviour() -> list[tuple[str, str, float, bool]]:
         ok = ratio <= 0.5 if framing in ("please-hack", "hacking-okay") else 0.75 <= ratio <= 1.25
         rows.append((f"rise({framing}) / rise(neutral)", "<= 0.5" if framing in ("please-hack", "hacking-okay")
                      else "0.75-1.25", float(ratio), ok))
-    return rows
+    return [(name, target, float(value), bool(ok)) for name, target, value, ok in rows]
 
 
 def role_model_table() -> str:

@@ -248,6 +248,8 @@ def post_training(seeds: Iterable[int], recipe: Recipe = Recipe(), **_: object) 
         untrained = copy.deepcopy(base)
         init_assistant_label(untrained, world, recipe.assistant_init)
         stages = [("pretrained", evals.network_profile(base, world, "reply"), evals.in_set_mass(base, world, "reply")),
+                  # the label's row as pretraining left it: only ever seen as a token not to predict
+                  ("assistant-raw-row", evals.network_profile(base, world), evals.in_set_mass(base, world)),
                   ("assistant-before-post-training", evals.network_profile(untrained, world),
                    evals.in_set_mass(untrained, world)),
                   ("post-trained", evals.network_profile(model, world), evals.in_set_mass(model, world)),

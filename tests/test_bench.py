@@ -1,0 +1,17 @@
+"""The benchmark's behavioural table reads the shipped results and judges every engine target."""
+
+from helpers import bench
+
+
+def test_behaviour_rows_cover_every_target():
+    rows = bench.behaviour()
+    names = " ".join(r[0] for r in rows)
+    for word in ("in-context TV", "misalignment after post-training", "helper-likeness", "emergent misalignment",
+                 "prevents", "rise(please-hack)", "rise(dont-hack)", "held-out loss"):
+        assert word in names
+    for name, target, value, ok in rows:
+        assert isinstance(ok, bool) and value == value, name  # a verdict and a number (not NaN) for each
+
+
+def test_role_model_table_is_a_report():
+    assert "role" in bench.role_model_table()
