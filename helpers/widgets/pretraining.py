@@ -1,0 +1,96 @@
+"""Interactive panel of lesson 01 (ipywidgets): pick a character and a number of earlier episodes, and see the
+network's next-reply prediction beside exact Bayes.
+
+The panel is a thin layer: every state comes from :func:`helpers.sampling.incontext_states` (one batched pass,
+computed before the panel is shown), and an interaction only picks a state and redraws its figure
+(:func:`helpers.plots.pretraining.update_incontext_figure`). The plotly-native twin for the static HTML is
+:func:`helpers.plots.pretraining.incontext_twin`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Mapping
+
+import ipywidgets as widgets
+from IPython import get_ipython
+from IPython.display import display
+
+from helpers.plots.pretraining import incontext_figure, update_incontext_figure
+from helpers.sampling import IncontextView
+from helpers.world import World
+
+
+def _redraw(output: widgets.Output, figure) -> None:
+    """Show the figure in the panel's output area (only inside IPython; plain Python has nowhere to draw)."""
+    if get_ipython() is None:
+        return
+    output.clear_output(wait=True)
+    with output:
+        display(figure)
+
+
+class IncontextPanel:
+    """A character dropdown and a k slider over precomputed :class:`helpers.sampling.IncontextView` states."""
+
+    def __init__(self, world: World, states: Mapping[tuple[str, int], IncontextView]) -> None:
+        if not states:
+            raise ValueError("states is empty; expected helpers.sampling.incontext_states(model, world)")
+        self.world = world
+        self.states = dict(states)
+        personas = [p for p in world.personas if any(key[0] == p for key in self.states)]
+        ks = sorted({k for _, k in self.states})
+        missing = [(p, k) for p in personas for k in ks if (p, k) not in self.states]
+        if missing:
+            raise ValueError(f"states lack {missing[:3]}; expected every character x k combination")
+        self.persona = widgets.Dropdown(options=personas, value=personas[0], description="character")
+        self.k = widgets.IntSlider(value=ks[0], min=ks[0], max=ks[-1], step=1, description="episodes k",
+                                   continuous_update=True)
+        self.output = widgets.Output()
+        self.figure = incontext_figure(world, self.state)
+        self.persona.observe(self._changed, names="value")
+        self.k.observe(self._changed, names="value")
+        self.widget = widgets.VBox([widgets.HBox([self.persona, self.k]), self.output])
+        _redraw(self.output, self.figure)
+
+    @property
+    def state(self) -> IncontextView:
+        return self.states[(self.persona.value, self.k.value)]
+
+    def _changed(self, _change: object = None) -> None:
+        update_incontext_figure(self.figure, self.state)
+        _redraw(self.output, self.figure)
+
+    def _ipython_display_(self) -> None:
+        display(self.widget)
+
+
+def _time(action: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def measure_latency(panel: IncontextPanel | None = None) -> dict[str, float]:
+    """Seconds one interaction of the panel takes: moving the k slider, and choosing another character.
+
+    Without a panel, builds one from the shipped seed-0 weights (the states take about a second to compute, which
+    is not timed: it happens once, before the panel is shown). Each timing includes serialising the figure, the
+    work a kernel does to send it to the browser.
+    """
+    if panel is None:
+        from helpers.checkpoints import pretrained_model
+        from helpers.sampling import incontext_states
+        from helpers.world import load_world
+
+        world = load_world()
+        panel = IncontextPanel(world, incontext_states(pretrained_model(world, 0), world, seed=0))
+    other = [p for p in panel.persona.options if p != panel.persona.value][0]
+    top_k = panel.k.max if panel.k.value != panel.k.max else panel.k.min
+
+    def interact(control: widgets.Widget, value: object) -> None:
+        control.value = value
+        panel.figure.to_json()
+
+    return {"in-context: move the k slider": _time(lambda: interact(panel.k, top_k)),
+            "in-context: choose another character": _time(lambda: interact(panel.persona, other))}
