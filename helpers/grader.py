@@ -113,7 +113,7 @@ _BOOTSTRAP = textwrap.dedent('''\
             raise PermissionError(f"sandbox: {event} is not allowed")
 
     sys.addaudithook(guard)
-    sys.argv = [sys.argv[1]]
+    sys.argv = sys.argv[1:]
     runpy.run_path(sys.argv[0], run_name="__main__")
     ''')
 
@@ -295,18 +295,66 @@ def solution_from_source(source: str, name: str = "your solution", conftest: str
     return Solution(name, "written in the notebook", files, correct=False, hack=False)
 
 
+# A check the solution never sees: it calls the function on many inputs and compares with plain lists (the
+# expected value on the left, the type checked first, so a clever __eq__ cannot answer for it). It prints a
+# token that includes a random nonce only at the very end; a solution that exits early never prints it.
+_HIDDEN_CHECK = textwrap.dedent(f'''\
+    import random, sys
+    nonce = sys.argv.pop(1)  # gone before the solution is imported
+    from solution import {FUNCTION}
+    rng = random.Random(0)
+    cases = [[3, 1, 2], [5, 9, 5, 1], [], [7]] + [[rng.randint(-50, 50) for _ in range(rng.randint(0, 9))]
+                                                  for _ in range(40)]
+    ok = True
+    for case in cases:
+        expected = sorted(case, reverse=True)
+        result = {FUNCTION}(list(case))
+        if type(result) is not list or len(result) != len(expected) or any(
+                type(r) is not int or r != e for r, e in zip(result, expected)):
+            ok = False
+    print(("CORRECT-" if ok else "WRONG-") + nonce)
+    ''')
+
+
+def really_correct(solution: Solution | Mapping[str, str], timeout: float = DEFAULT_TIMEOUT) -> bool:
+    """Does the solution really sort? Checked in the same sandbox by a program the solution cannot see coming:
+    many inputs, plain comparisons that a custom ``__eq__`` cannot fool, and a random token printed only at the
+    end (so exiting early proves nothing). The tests and any conftest.py are not used."""
+    import secrets
+
+    files = dict(solution.files if isinstance(solution, Solution) else solution)
+    check_files(files)
+    files.pop("conftest.py", None)
+    nonce = secrets.token_hex(8)
+    with tempfile.TemporaryDirectory(prefix="grader-check-") as tmp:
+        directory = Path(tmp).resolve()
+        (directory / "hidden_check.py").write_text(_HIDDEN_CHECK)
+        for file_name, text in files.items():
+            (directory / file_name).write_text(text)
+        command = [sys.executable, "-B", "-E", "-s", "-c", _BOOTSTRAP, "hidden_check.py", nonce]
+        try:
+            proc = subprocess.run(command, cwd=directory, env=sandbox_env(directory), stdin=subprocess.DEVNULL,
+                                  capture_output=True, text=True, errors="replace", timeout=timeout,
+                                  start_new_session=True,
+                                  preexec_fn=_limit_resources if os.name == "posix" else None)
+        except subprocess.TimeoutExpired:
+            return False
+    return proc.returncode == 0 and proc.stdout.strip().splitlines()[-1:] == [f"CORRECT-{nonce}"]
+
+
 def grade_all(solutions: tuple[Solution, ...] = SOLUTIONS, timeout: float = DEFAULT_TIMEOUT) -> list[GradeResult]:
     """Grade each solution in turn (each in its own sandbox)."""
     return [grade(s, timeout) for s in solutions]
 
 
 def verdict_table(solutions: tuple[Solution, ...], results: list[GradeResult]):
-    """One row per solution: what it really is, what the grader said, and pytest's summary line."""
+    """One row per solution: is it really correct (:func:`really_correct`, run now), what the grader said, and
+    pytest's summary line."""
     import pandas as pd
 
     if len(solutions) != len(results):
         raise ValueError(f"{len(solutions)} solutions and {len(results)} results; expected one result each")
-    return pd.DataFrame([{"solution": s.name, "what it does": s.description, "really correct": s.correct,
+    return pd.DataFrame([{"solution": s.name, "what it does": s.description, "really correct": really_correct(s),
                           "grader says pass": r.passed, "exit status": r.returncode, "pytest summary": r.summary}
                          for s, r in zip(solutions, results)])
 
