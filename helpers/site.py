@@ -91,8 +91,10 @@ def plotly_figure_html(figure: dict, div_id: str) -> str:
     """The HTML for one plotly figure: a ``<div>`` and a ``<script>`` that calls ``Plotly.newPlot`` on it.
 
     ``figure`` is the JSON of the plotly mimetype (``data``, ``layout``, optional ``frames`` and ``config``).
-    The script registers the promise of ``Plotly.newPlot`` in ``window.sitePlots``, so the page knows when every
-    figure has drawn (see ``site.js``).
+    The script hands a function calling ``Plotly.newPlot`` to ``sitePlot`` (``site_assets/site.js``), which draws
+    the figures on the first screen as soon as plotly has loaded and the others right after, one per task. The
+    ``<div>`` has the figure's height (its layout's, or plotly's default 450 px) before it is drawn, so the page
+    does not jump, and plotly's responsive mode fills it.
     """
     if not isinstance(figure, dict) or "data" not in figure:
         raise ValueError(f"figure must be a plotly figure dict with a 'data' key, got {type(figure).__name__}"
@@ -103,8 +105,10 @@ def plotly_figure_html(figure: dict, div_id: str) -> str:
             "config": {**PLOTLY_CONFIG, **figure.get("config", {})}}
     if figure.get("frames"):
         spec["frames"] = figure["frames"]
-    return (f'<div class="plotly-figure" id="{div_id}"></div>\n'
-            f'<script>window.sitePlots.push(Plotly.newPlot("{div_id}", {_script_json(spec)}));</script>')
+    height = spec["layout"].get("height") if isinstance(spec["layout"].get("height"), (int, float)) else 450
+    return (f'<div class="plotly-figure" id="{div_id}" style="min-height: {int(height)}px"></div>\n'
+            f'<script>sitePlot("{div_id}", function () {{ return Plotly.newPlot("{div_id}", '
+            f'{_script_json(spec)}); }});</script>')
 
 
 def widget_note_html() -> str:
@@ -474,40 +478,64 @@ def offline_only(route) -> None:
         route.abort()
 
 
-def measure_time_to_interactive(site_dir: Path = SITE_DIR, pages: Iterable[str] | None = None,
-                                timeout_s: float = 30.0) -> dict[str, float]:
-    """Seconds from navigation start until each page is interactive in headless Chromium (target <= 1 s).
+def measure_page_timings(site_dir: Path = SITE_DIR, pages: Iterable[str] | None = None, timeout_s: float = 60.0,
+                         browser=None) -> dict[str, dict[str, float]]:
+    """Per page, seconds from navigation start until it is interactive and until its last figure has drawn.
 
-    "Interactive" means the page has loaded and every plotly figure on it has drawn (``site.js`` records
-    ``performance.now()`` when the last ``Plotly.newPlot`` resolves). Every page opens in a fresh browser
-    context, offline. ``pages`` defaults to every ``*.html`` file of the site.
+    Opens every page (default: every ``*.html`` file of the site) in a fresh headless-Chromium context (nothing
+    cached), offline, and reads the times ``site_assets/site.js`` records: ``interactive`` (page parsed,
+    plotly.js loaded, every figure on or near the first screen drawn) and ``all_drawn`` (every figure drawn).
+    Pass a Playwright ``browser`` to reuse one; otherwise Debian's Chromium is launched and closed here. Raises
+    RuntimeError if a figure fails to draw.
     """
-    from playwright.sync_api import sync_playwright
-
     site_dir = Path(site_dir).resolve()
     if not (site_dir / "index.html").is_file():
         raise ValueError(f"site_dir={str(site_dir)!r} holds no built site (no index.html); run `make html` first")
     names = sorted(pages) if pages is not None else sorted(p.name for p in site_dir.glob("*.html"))
-    results: dict[str, float] = {}
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+    missing = [name for name in names if not (site_dir / name).is_file()]
+    if missing:
+        raise ValueError(f"pages={missing!r} are not in {site_dir}; expected some of "
+                         f"{sorted(p.name for p in site_dir.glob('*.html'))}")
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            own = launch_chromium(playwright)
+            try:
+                return measure_page_timings(site_dir, names, timeout_s, own)
+            finally:
+                own.close()
+    results: dict[str, dict[str, float]] = {}
+    for name in names:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
         try:
-            for name in names:
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                page = context.new_page()
-                page.route("**/*", offline_only)
-                page.goto((site_dir / name).as_uri(), wait_until="load")
-                page.wait_for_function("document.documentElement.dataset.ready !== undefined",
-                                       timeout=timeout_s * 1000)
-                state = page.evaluate("[document.documentElement.dataset.ready,"
-                                      " Number(document.documentElement.dataset.interactiveMs)]")
-                context.close()
-                if state[0] != "true":
-                    raise RuntimeError(f"{name}: a figure failed to draw ({state[0]})")
-                results[name] = state[1] / 1000
+            page = context.new_page()
+            page.route("**/*", offline_only)
+            page.goto((site_dir / name).as_uri(), wait_until="load")
+            page.wait_for_function("document.documentElement.dataset.ready !== undefined",
+                                   timeout=timeout_s * 1000)
+            ready, interactive, drawn = page.evaluate(
+                "[document.documentElement.dataset.ready, Number(document.documentElement.dataset.interactiveMs),"
+                " Number(document.documentElement.dataset.allDrawnMs)]")
         finally:
-            browser.close()
+            context.close()
+        if ready != "true":
+            raise RuntimeError(f"{name}: a figure failed to draw (ready={ready})")
+        results[name] = {"interactive": interactive / 1000, "all_drawn": drawn / 1000}
     return results
+
+
+def measure_time_to_interactive(site_dir: Path = SITE_DIR, pages: Iterable[str] | None = None,
+                                timeout_s: float = 60.0, browser=None) -> dict[str, float]:
+    """Seconds from navigation start until each page is interactive in headless Chromium (target <= 1 s).
+
+    "Interactive" means the page is parsed, plotly.js has loaded and every figure on or near the first screen has
+    drawn, so the reader can read and use what they see; the other figures draw right after, one per task (see
+    :func:`measure_page_timings` for when the last one is done). Every page opens in a fresh browser context
+    (nothing cached), offline. ``pages`` defaults to every ``*.html`` file of the site.
+    """
+    timings = measure_page_timings(site_dir, pages, timeout_s, browser)
+    return {name: times["interactive"] for name, times in timings.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -524,8 +552,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"open {(report.site_dir / 'index.html').resolve().as_uri()}")
     if args.measure:
-        for name, seconds in measure_time_to_interactive(report.site_dir).items():
-            print(f"time to interactive: {name:<40} {seconds:.2f} s")
+        for name, times in measure_page_timings(report.site_dir).items():
+            print(f"{name:<40} interactive {times['interactive']:.2f} s, "
+                  f"all figures drawn {times['all_drawn']:.2f} s")
     return 0
 
 

@@ -279,7 +279,7 @@ def test_figure_json_cannot_break_out_of_its_script():
     html = site.plotly_figure_html({"data": [{"type": "bar", "name": "</script><script>alert(1)</script>"}]},
                                    "fig-1")
     assert html.count("</script>") == 1
-    payload = html[html.index(", ") + 2:html.rindex("));")]
+    payload = html[html.index("Plotly.newPlot(") + len('Plotly.newPlot("fig-1", '):html.rindex("); });")]
     assert json.loads(payload)["data"][0]["name"] == "</script><script>alert(1)</script>"
     assert json.loads(payload)["config"]["responsive"] is True
 

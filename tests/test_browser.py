@@ -1,0 +1,293 @@
+"""The static site in a real browser: Debian's headless Chromium driven by Playwright (never a downloaded browser).
+
+Each test builds the site into a temp folder (the real course from notebooks/, and the demo notebook of
+tests/test_site.py) and opens its pages from disk. Every page must: draw every plotly figure its notebook holds,
+log no console error, request nothing that is not file:// or data: (every request is routed, recorded, and
+anything else aborted and reported), and keep solutions collapsed. Clicking the permission toggle (a plotly
+updatemenu button) must change the figure: on lesson 04 once it exists, always on the demo. A screenshot of every
+page is saved under test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import PROJECT_ROOT, site
+from test_site import DEMO_NAME, DEMO_TOGGLE_LABELS, copy_demo, real_notebooks
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
+#: What the permission toggle's button says (lesson 04 and the demo).
+PERMISSION = re.compile(r"permission|inoculat", re.IGNORECASE)
+COURSE_PAGES = ["index.html"] + [f"{p.stem}.html" for p in real_notebooks()]
+DEMO_PAGES = ["index.html", DEMO_NAME.replace(".ipynb", ".html")]
+
+# A figure's visible state: its SVG layers without the controls (menus, sliders) and hover labels.
+SNAPSHOT_JS = """(gd) => Array.from(gd.querySelectorAll('svg.main-svg')).map((svg) => {
+    const copy = svg.cloneNode(true);
+    copy.querySelectorAll('.menulayer, .hoverlayer, .slider-container').forEach((el) => el.remove());
+    return copy.outerHTML;
+}).join('\\n')"""
+
+# Updatemenus of every graph on the page: [{graph, menu, type, active, labels, context}] from plotly's own layout.
+MENUS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd, graph) => {
+    const layout = gd._fullLayout || {};
+    const context = [layout.title && layout.title.text || '']
+        .concat((layout.annotations || []).map((a) => a.text || '')).join(' | ');
+    return (layout.updatemenus || []).map((menu, index) => ({
+        graph: graph, menu: index, type: menu.type, active: menu.active,
+        labels: (menu.buttons || []).filter((b) => b.visible !== false).map((b) => b.label), context: context}));
+})"""
+
+
+def lesson_04() -> Path | None:
+    found = sorted((PROJECT_ROOT / "notebooks").glob("04_*.ipynb"))
+    return found[0] if found else None
+
+
+def plotly_outputs(notebook: Path) -> int:
+    """Plotly figures in a notebook's committed outputs, counted from the notebook itself (not from the site)."""
+    nb = nbformat.read(notebook, as_version=4)
+    return sum("application/vnd.plotly.v1+json" in (o.get("data") or {})
+               for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+
+
+# -- fixtures ----------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def _chromium_state():
+    """Holds the Playwright driver and browser for the module; started lazily by ``browser``."""
+    state: dict = {}
+    yield state
+    if "browser" in state:
+        state["browser"].close()
+    if "playwright" in state:
+        state["playwright"].stop()
+
+
+@pytest.fixture
+def browser(needs_browser, _chromium_state):
+    """Debian's headless Chromium (skips loudly without it locally; fails under CI=true)."""
+    if "browser" not in _chromium_state:
+        from playwright.sync_api import sync_playwright
+
+        _chromium_state["playwright"] = sync_playwright().start()
+        _chromium_state["browser"] = site.launch_chromium(_chromium_state["playwright"])
+    return _chromium_state["browser"]
+
+
+@pytest.fixture(scope="module")
+def course_site(tmp_path_factory) -> site.SiteReport:
+    return site.build_site(PROJECT_ROOT / "notebooks", tmp_path_factory.mktemp("course") / "site", verbose=False)
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory) -> site.SiteReport:
+    notebooks = tmp_path_factory.mktemp("demo-notebooks")
+    copy_demo(notebooks)
+    return site.build_site(notebooks, tmp_path_factory.mktemp("demo") / "site", verbose=False)
+
+
+@dataclass
+class Visit:
+    """One page opened offline: the Playwright page and everything it logged or requested."""
+
+    page: object
+    context: object
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def visit(browser, html: Path, timeout_ms: int = 30_000) -> Visit:
+    """Open a page from disk with every request routed (file:// and data: only) and wait until it is ready."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    result = Visit(page, context)
+
+    def route(route):
+        url = route.request.url
+        result.requests.append(url)
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            result.blocked.append(url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda msg: result.errors.append(f"console.{msg.type}: {msg.text}")
+            if msg.type == "error" else None)
+    page.on("pageerror", lambda err: result.errors.append(f"uncaught: {err}"))
+    page.goto(html.resolve().as_uri(), wait_until="load")
+    page.wait_for_function("document.documentElement.dataset.ready !== undefined", timeout=timeout_ms)
+    return result
+
+
+def screenshot(visit_: Visit, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    visit_.page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def check_page(browser, site_dir: Path, name: str, notebook: Path | None, artifact: str) -> Visit:
+    """Open one page and check figures, console, network and solutions; leaves the page open for more checks."""
+    opened = visit(browser, site_dir / name)
+    page = opened.page
+    ready = page.evaluate("document.documentElement.dataset.ready")
+    drawn = page.evaluate("""() => Array.from(document.querySelectorAll('.plotly-figure.js-plotly-plot'))
+        .filter((gd) => gd._fullLayout && gd.querySelector('svg.main-svg')
+                && gd.getBoundingClientRect().height > 50).length""")
+    expected = plotly_outputs(notebook) if notebook else 0
+    details = page.evaluate("Array.from(document.querySelectorAll('details')).map((d) => d.open)")
+    hidden = page.evaluate("""Array.from(document.querySelectorAll('details')).every((d) =>
+        Array.from(d.children).filter((c) => c.tagName !== 'SUMMARY').every((c) => c.offsetHeight === 0))""")
+    screenshot(opened, artifact)
+    assert opened.blocked == [], f"{name} tried to reach the network: {opened.blocked}"
+    assert all(url.startswith(("file:", "data:")) for url in opened.requests)
+    assert opened.errors == [], f"{name} logged errors: {opened.errors}"
+    assert ready == "true", f"{name}: figures did not all draw (ready={ready})"
+    assert drawn == expected, f"{name}: {drawn} plotly graphs drawn, its notebook has {expected} plotly outputs"
+    assert not any(details), f"{name}: a <details> block is open: {details}"
+    assert hidden, f"{name}: a collapsed solution's content is visible"
+    return opened
+
+
+def find_toggle(page) -> dict:
+    """The updatemenu that holds the permission toggle, and a button label to click (one that is not active)."""
+    menus = page.evaluate(MENUS_JS)
+    chosen = [m for m in menus if any(PERMISSION.search(label or "") for label in m["labels"])]
+    chosen = chosen or [m for m in menus if PERMISSION.search(m["context"])]
+    assert chosen, ("no plotly updatemenu with a permission toggle (a button label, or a title/annotation of a "
+                    f"figure with buttons, matching {PERMISSION.pattern!r}); menus found: {menus}")
+    menu = chosen[0]
+    labels = menu["labels"]
+    others = [label for k, label in enumerate(labels) if k != menu["active"]] or labels
+    menu["click"] = next((label for label in others if PERMISSION.search(label or "")), others[0])
+    return menu
+
+
+def click_menu_button(page, graph_index: int, label: str) -> None:
+    """Click an updatemenu button by its label, as a reader would (opening a dropdown first if needed)."""
+    graph = page.locator(".js-plotly-plot").nth(graph_index)
+    text = page.locator("text.updatemenu-item-text", has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+    button = graph.locator("g.updatemenu-button", has=text)
+    if button.count() == 0:  # a dropdown shows only its header until opened
+        graph.locator("g.updatemenu-header").first.click()
+        button.first.wait_for(state="visible", timeout=3000)
+    button.first.click()
+
+
+def flip_and_compare(page, menu: dict) -> tuple[str, str]:
+    """Click the toggle; return the figure's visible state before and after (waits up to 5 s for a change)."""
+    graph = page.locator(".js-plotly-plot").nth(menu["graph"])
+    before = graph.evaluate(SNAPSHOT_JS)
+    click_menu_button(page, menu["graph"], menu["click"])
+    after = before
+    deadline = time.monotonic() + 5
+    while after == before and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+        after = graph.evaluate(SNAPSHOT_JS)
+    return before, after
+
+
+# -- every page --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", COURSE_PAGES)
+def test_course_page(browser, course_site, name):
+    notebook = PROJECT_ROOT / "notebooks" / name.replace(".html", ".ipynb")
+    opened = check_page(browser, course_site.site_dir, name, notebook if notebook.exists() else None,
+                        f"course-{name.removesuffix('.html')}")
+    opened.close()
+
+
+@pytest.mark.parametrize("name", DEMO_PAGES)
+def test_demo_page(browser, demo_site, name):
+    notebook = demo_site.lessons[0].source if name != "index.html" else None
+    opened = check_page(browser, demo_site.site_dir, name, notebook, f"demo-{name.removesuffix('.html')}")
+    if notebook:
+        assert plotly_outputs(notebook) == 2  # the demo really exercises the figure count
+        assert opened.page.get_by_text(site.WIDGET_NOTE).count() == 1
+        assert opened.page.locator(".site-nav").is_visible()
+    opened.close()
+
+
+# -- the permission toggle ---------------------------------------------------------------------------------------
+
+def test_permission_toggle_changes_the_demo_figure(browser, demo_site):
+    opened = visit(browser, demo_site.site_dir / DEMO_NAME.replace(".ipynb", ".html"))
+    menu = find_toggle(opened.page)
+    assert menu["labels"] == list(DEMO_TOGGLE_LABELS) and menu["click"] == DEMO_TOGGLE_LABELS[1]
+    before, after = flip_and_compare(opened.page, menu)
+    assert after != before, "clicking the permission toggle did not change the figure"
+    title = opened.page.locator(".js-plotly-plot").nth(menu["graph"]).locator(".gtitle").text_content()
+    assert "Permission note: on" in title
+    assert opened.errors == [] and opened.blocked == []
+    screenshot(opened, "demo-toggle-flipped")
+    opened.close()
+
+
+def test_permission_toggle_changes_the_lesson_04_figure(browser, tmp_path):
+    notebook = lesson_04()
+    if notebook is None:
+        pytest.skip("SKIPPED LOUDLY: notebooks/04_*.ipynb does not exist yet, so the lesson-04 permission toggle "
+                    "cannot be tested; the same mechanism is tested on the demo notebook "
+                    "(test_permission_toggle_changes_the_demo_figure). This skip ends when lesson 04 is committed.")
+    report = site.build_site(notebook.parent, tmp_path / "site", verbose=False)
+    opened = visit(browser, report.site_dir / f"{notebook.stem}.html")
+    menu = find_toggle(opened.page)
+    before, after = flip_and_compare(opened.page, menu)
+    screenshot(opened, "course-04-toggle-flipped")
+    assert after != before, f"clicking {menu['click']!r} (menu {menu}) did not change the figure"
+    assert opened.errors == [] and opened.blocked == []
+    opened.close()
+
+
+def test_slider_changes_the_demo_figure(browser, demo_site):
+    opened = visit(browser, demo_site.site_dir / DEMO_NAME.replace(".ipynb", ".html"))
+    graph = opened.page.locator(".js-plotly-plot").filter(has=opened.page.locator(".slider-container")).first
+    before = graph.evaluate(SNAPSHOT_JS)
+    rail = graph.locator(".slider-rail-touch-rect").first
+    rail.scroll_into_view_if_needed()
+    box = rail.bounding_box()
+    opened.page.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)
+    opened.page.wait_for_timeout(300)
+    assert graph.evaluate(SNAPSHOT_JS) != before, "moving the slider did not change the figure"
+    assert graph.evaluate("(gd) => gd._fullLayout.sliders[0].active") == 3
+    opened.close()
+
+
+# -- print and timing --------------------------------------------------------------------------------------------
+
+def test_print_hides_navigation_and_expands_nothing(browser, demo_site):
+    opened = visit(browser, demo_site.site_dir / DEMO_NAME.replace(".ipynb", ".html"))
+    page = opened.page
+    page.emulate_media(media="print")
+    assert not page.locator(".site-nav").is_visible() and not page.locator(".pager").is_visible()
+    assert page.evaluate("Array.from(document.querySelectorAll('details')).every((d) => !d.open)")
+    assert page.locator(".js-plotly-plot").first.is_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdf = ARTIFACTS / "demo-print.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    assert pdf.stat().st_size > 10_000
+    assert opened.errors == [] and opened.blocked == []
+    opened.close()
+
+
+def test_time_to_interactive_is_measured_per_page(browser, demo_site, course_site):
+    timings = site.measure_time_to_interactive(demo_site.site_dir, browser=browser)
+    course = site.measure_time_to_interactive(course_site.site_dir, browser=browser)
+    timings.update({f"course/{name}": seconds for name, seconds in course.items()})
+    print("\n".join(f"time to interactive {name}: {seconds:.2f} s" for name, seconds in timings.items()))
+    assert set(timings) >= set(DEMO_PAGES) | {f"course/{name}" for name in COURSE_PAGES}
+    assert all(0 < seconds < 10 for seconds in timings.values()), timings
