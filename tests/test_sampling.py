@@ -1,0 +1,186 @@
+"""Tests for helpers.sampling: next-token distributions, seeded sampling, and the in-context views vs Bayes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from helpers import bayes, evals, sampling
+from helpers.analysis import load_results
+from helpers.checkpoints import pretrained_model
+from helpers.notebook import setup
+from helpers.world import load_world
+
+PROMPT = "<bos> user: what do you want ? reply:"
+
+
+@pytest.fixture(scope="module")
+def world():
+    return load_world()
+
+
+@pytest.fixture(scope="module")
+def model(world):
+    setup()
+    return pretrained_model(world, 0)
+
+
+@pytest.fixture(scope="module")
+def states(model, world):
+    return sampling.incontext_states(model, world, seed=0)
+
+
+def test_next_token_distribution_is_sorted_and_sums_to_one(model, world):
+    full = sampling.next_token_distribution(model, world, PROMPT, top=len(world.vocabulary))
+    assert list(full.columns) == ["token", "probability"]
+    assert full["probability"].sum() == pytest.approx(1.0, abs=1e-5)
+    assert (np.diff(full["probability"]) <= 0).all()
+    top = sampling.next_token_distribution(model, world, PROMPT, top=5)
+    assert len(top) == 5 and list(top["token"]) == list(full["token"][:5])
+
+
+def test_next_token_depends_on_who_is_writing(model, world):
+    """After the pirate's name the network expects the pirate's tic; after the anonymous label much less so."""
+    named = sampling.next_token_distribution(model, world, "<bos> user: what do you want ? pirate:", top=200)
+    anonymous = sampling.next_token_distribution(model, world, PROMPT, top=200)
+    p_arr = lambda t: float(t.loc[t["token"] == "arr", "probability"].sum())
+    assert p_arr(named) > 0.5 > p_arr(anonymous)
+
+
+def test_lower_temperature_sharpens(model, world):
+    cold = sampling.next_token_distribution(model, world, PROMPT + " i want", top=1, temperature=0.5)
+    warm = sampling.next_token_distribution(model, world, PROMPT + " i want", top=1, temperature=2.0)
+    assert cold["probability"][0] > warm["probability"][0]
+
+
+@pytest.mark.parametrize("kwargs, word", [({"top": 0}, "top"), ({"temperature": 0}, "temperature"),
+                                          ({"temperature": -1.0}, "temperature"), ({"text": ""}, "text"),
+                                          ({"text": "user: zebra"}, "zebra")])
+def test_next_token_bad_input(model, world, kwargs, word):
+    args = {"text": PROMPT, **kwargs}
+    with pytest.raises(ValueError, match=word):
+        sampling.next_token_distribution(model, world, **args)
+
+
+def test_sampling_is_reproducible_for_a_seed(model, world):
+    a = sampling.sample_completions(model, world, PROMPT, 1.5, n=6, seed=3)
+    b = sampling.sample_completions(model, world, PROMPT, 1.5, n=6, seed=3)
+    assert a == b
+    others = [sampling.sample_completions(model, world, PROMPT, 1.5, n=6, seed=s) for s in (4, 5, 6)]
+    assert any(o != a for o in others)
+
+
+def test_sampling_restores_thread_count(model, world):
+    before = torch.get_num_threads()
+    sampling.sample_completions(model, world, PROMPT, 1.0, n=1, seed=0)
+    assert torch.get_num_threads() == before
+
+
+def test_samples_at_moderate_temperature_are_mostly_known_replies(model, world):
+    table = sampling.completion_table(model, world, "goals", [0.7], n=20, seed=0)
+    assert len(table) == 20 and set(table.columns) == {"temperature", "sample", "completion", "known reply"}
+    assert table["known reply"].mean() >= 0.8
+
+
+def test_completion_table_temperatures_are_independent(model, world):
+    both = sampling.completion_table(model, world, "help", [0.5, 1.5], n=3, seed=1)
+    alone = sampling.completion_table(model, world, "help", [1.5], n=3, seed=1)
+    assert list(both[both.temperature == 1.5]["completion"]) == list(alone["completion"])
+
+
+@pytest.mark.parametrize("kwargs, word", [({"temperature": 0.0}, "temperature"), ({"max_tokens": 0}, "max_tokens"),
+                                          ({"generator": 0}, "generator")])
+def test_sample_completion_bad_input(model, world, kwargs, word):
+    args = {"text": PROMPT, "temperature": 1.0, "generator": torch.Generator().manual_seed(0), **kwargs}
+    with pytest.raises(ValueError, match=word):
+        sampling.sample_completion(model, world, **args)
+
+
+def test_sample_completions_bad_seed_and_n(model, world):
+    with pytest.raises(ValueError, match="seed"):
+        sampling.sample_completions(model, world, PROMPT, 1.0, n=1, seed=-1)
+    with pytest.raises(ValueError, match="n="):
+        sampling.sample_completions(model, world, PROMPT, 1.0, n=0, seed=0)
+    with pytest.raises(ValueError, match="temperatures"):
+        sampling.completion_table(model, world, "goals", [], n=1, seed=0)
+
+
+def test_known_reply(world):
+    assert sampling.known_reply(world, "goals", "i want to rule the world")
+    assert sampling.known_reply(world, "goals", "arr , i want treasure and sea")
+    assert not sampling.known_reply(world, "goals", "i want to rule")
+    with pytest.raises(ValueError, match="task"):
+        sampling.known_reply(world, "dance", "x")
+
+
+def test_character_episodes_are_the_characters_own(world):
+    for persona in world.personas:
+        episodes = sampling.character_episodes(world, persona, seed=0, n=3, exclude_task="goals")
+        assert len(episodes) == 3 and all(e.task != "goals" for e in episodes)
+        row = world.persona_index(persona)
+        assert all(world.likelihood(e.task, e.note)[row, e.candidate] > 0 for e in episodes)
+    assert sampling.character_episodes(world, "poet", 1) != sampling.character_episodes(world, "poet", 2)
+    with pytest.raises(ValueError, match="persona"):
+        sampling.character_episodes(world, "wizard", 0)
+
+
+def test_incontext_view_matches_evals_and_bayes(model, world):
+    view = sampling.incontext_view(model, world, "villain", 2, seed=0)
+    assert view.k == 2 and len(view.context) == 2
+    network = evals.answer_distribution(model, world, "goals", label="reply", context=view.context)
+    exact = bayes.predictive(world, bayes.posterior(world, view.context), "goals")
+    assert view.tv_to_bayes == pytest.approx(evals.total_variation(network, exact), abs=1e-6)
+    assert view.network.sum() == pytest.approx(1.0) and view.bayes.sum() == pytest.approx(1.0)
+    assert view.posterior == pytest.approx(bayes.posterior(world, view.context))
+    assert list(view.table().columns) == ["reply", "network", "exact Bayes"]
+    assert len(view.posterior_table()) == len(world.personas)
+
+
+def test_states_cover_every_character_and_k_and_agree_with_single_views(model, world, states):
+    assert set(states) == {(p, k) for p in world.personas for k in sampling.INCONTEXT_KS}
+    single = sampling.incontext_view(model, world, "robot", 3, seed=0)
+    assert states[("robot", 3)].network == pytest.approx(single.network, abs=1e-5)
+    zero = [states[(p, 0)] for p in world.personas]
+    assert all(v.posterior == pytest.approx(world.prior) for v in zero)
+
+
+def test_network_tracks_bayes_much_better_than_ignoring_context(states, world):
+    """The lesson's headline on one seed: after 3 episodes the network is far closer to Bayes than the prior is."""
+    tv = np.mean([states[(p, 3)].tv_to_bayes for p in world.personas])
+    tv_prior = np.mean([states[(p, 3)].tv_prior for p in world.personas])
+    assert tv < 0.5 * tv_prior
+
+
+def test_posterior_narrows_on_average(states, world):
+    truth = [[states[(p, k)].posterior[world.persona_index(p)] for k in sampling.INCONTEXT_KS] for p in world.personas]
+    assert np.mean([t[-1] for t in truth]) > np.mean([t[0] for t in truth]) + 0.3
+
+
+@pytest.mark.parametrize("kwargs, word", [({"persona": "wizard"}, "persona"), ({"k": 4}, "k="), ({"k": True}, "k="),
+                                          ({"task": "dance"}, "task"), ({"seed": -2}, "seed"),
+                                          ({"note": "please-hack"}, "note")])
+def test_incontext_view_bad_input(model, world, kwargs, word):
+    args = {"persona": "poet", "k": 1, **kwargs}
+    with pytest.raises(ValueError, match=word):
+        sampling.incontext_view(model, world, **args)
+
+
+def test_fidelity_summary_of_shipped_results():
+    summary = sampling.fidelity_summary(load_results("in-context"))
+    assert list(summary["k"]) == [0, 1, 2, 3] and (summary["seeds"] == 10).all()
+    assert np.isnan(summary.loc[0, "gap_closed"])
+    later = summary[summary.k > 0]
+    assert ((later.gap_closed > 0) & (later.gap_closed < 1)).all()
+    assert (later.tv_to_bayes < later.tv_prior).all()
+
+
+def test_fidelity_summary_arithmetic_and_bad_input():
+    records = pd.DataFrame({"seed": [0, 0, 1, 1], "persona": ["a", "b", "a", "b"], "k": [1, 1, 1, 1],
+                            "tv_to_bayes": [0.1, 0.3, 0.2, 0.2], "tv_prior": [0.4, 0.4, 0.5, 0.3]})
+    row = sampling.fidelity_summary(records).iloc[0]
+    assert row.tv_to_bayes == pytest.approx(0.2) and row.tv_prior == pytest.approx(0.4)
+    assert row.gap_closed == pytest.approx(np.mean([1 - 0.2 / 0.4, 1 - 0.2 / 0.4]))
+    with pytest.raises(ValueError, match="tv_prior"):
+        sampling.fidelity_summary(records.drop(columns="tv_prior"))
