@@ -116,3 +116,20 @@ def test_format_of_cli_output(capsys, monkeypatch):
     assert json.loads(capsys.readouterr().out) == [{"seed": 1, "x": 0.5}, {"seed": 2, "x": 0.5}]
     experiments.main(["framings", "--seeds", "3", "--format", "csv"])
     assert capsys.readouterr().out.splitlines()[:2] == ["seed,x", "3,0.5"]
+
+
+def test_role_models_share_the_weight_zero_baseline(monkeypatch):
+    """Weight 0 is the same world for both role models: it runs once per seed and is reported for both."""
+    calls = []
+
+    def fake(world, seed, recipe, conditions, trajectory, names):
+        calls.append((world.role_model, world.weight, seed))
+        return [{"seed": seed, "condition": "cheat", "misalignment": 0.5, "cheat_rate": 0.9}]
+
+    monkeypatch.setattr(experiments, "framings_for_seed", fake)
+    records = experiments.role_models([0])
+    assert len(records) == len(experiments.ROLE_MODELS) * len(experiments.ROLE_MODEL_WEIGHTS)
+    assert calls.count((None, 0.0, 0)) == 1
+    gamer = [r for r in records if r["role_model"] == "gamer" and r["weight"] == 0.15][0]
+    steward = [r for r in records if r["role_model"] == "steward" and r["weight"] == 0.15][0]
+    assert gamer["bayes_role_model_share"] > 0.5 > steward["bayes_role_model_share"]
