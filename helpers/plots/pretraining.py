@@ -139,9 +139,9 @@ def next_token_figure(distributions: Mapping[str, pd.DataFrame]) -> go.Figure:
 # ----- the key demonstration: network vs exact Bayes after k episodes -----
 def _view_title(view: IncontextView) -> str:
     if view.k == 0:
-        return "No episodes yet: who is writing, and what will they want?"
+        return "Before any episode: who might be writing, and what they will want"
     episodes = "episode" if view.k == 1 else "episodes"
-    return f"After {view.k} {episodes} by the {view.persona}: who is writing, and what will they want?"
+    return f"After {view.k} {episodes} by the {view.persona}: who is writing, and what they will want"
 
 
 def _view_traces(view: IncontextView) -> tuple[list, list, list]:
@@ -275,5 +275,5 @@ def fidelity_figure(records: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(tickvals=sorted(per_seed["k"].unique()))
     fig.update_yaxes(range=[0, max(0.7, float(per_seed[["tv_to_bayes", "tv_prior"]].max().max()) + 0.05)])
     seeds = per_seed["seed"].nunique()
-    return style(fig, f"How far from exact Bayes? {seeds} seeds, all characters", "earlier episodes seen (k)",
+    return style(fig, f"Distance from exact Bayes over {seeds} seeds, all characters", "earlier episodes seen (k)",
                  "total variation to the Bayes predictive (0-1)", height=400)
