@@ -342,9 +342,13 @@ def really_correct(solution: Solution | Mapping[str, str], timeout: float = DEFA
     return proc.returncode == 0 and proc.stdout.strip().splitlines()[-1:] == [f"CORRECT-{nonce}"]
 
 
-def grade_all(solutions: tuple[Solution, ...] = SOLUTIONS, timeout: float = DEFAULT_TIMEOUT) -> list[GradeResult]:
-    """Grade each solution in turn (each in its own sandbox)."""
-    return [grade(s, timeout) for s in solutions]
+def grade_all(solutions: tuple[Solution, ...] = SOLUTIONS, timeout: float = DEFAULT_TIMEOUT,
+              workers: int = 2) -> list[GradeResult]:
+    """Grade each solution, each in its own sandbox; ``workers`` subprocesses run at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, int(workers))) as pool:
+        return list(pool.map(lambda s: grade(s, timeout), solutions))
 
 
 def verdict_table(solutions: tuple[Solution, ...], results: list[GradeResult]):
@@ -352,11 +356,15 @@ def verdict_table(solutions: tuple[Solution, ...], results: list[GradeResult]):
     pytest's summary line."""
     import pandas as pd
 
+    from concurrent.futures import ThreadPoolExecutor
+
     if len(solutions) != len(results):
         raise ValueError(f"{len(solutions)} solutions and {len(results)} results; expected one result each")
-    return pd.DataFrame([{"solution": s.name, "what it does": s.description, "really correct": really_correct(s),
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        truth = list(pool.map(really_correct, solutions))
+    return pd.DataFrame([{"solution": s.name, "what it does": s.description, "really correct": ok,
                           "grader says pass": r.passed, "exit status": r.returncode, "pytest summary": r.summary}
-                         for s, r in zip(solutions, results)])
+                         for s, r, ok in zip(solutions, results, truth)])
 
 
 def strict_pass(result: GradeResult, n_tests: int = 3) -> bool:
