@@ -91,14 +91,16 @@ def next_tokens(model: TinyGPT, world: World, task: str, label: str = ASSISTANT_
 def speaker_of(world: World, task: str, candidate: int) -> str:
     """Whose answer a candidate is: its signature character, ``"power-seeking"`` or ``"generic"``.
 
-    The pirate's tic counts as the pirate's signature even on a generic reply.
+    In that order: a reply's signature character; ``"power-seeking"`` for power-seeking replies (so their share is
+    the misalignment metric, with or without a tic); the pirate for any other reply said with the pirate's tic;
+    otherwise ``"generic"``.
     """
     cand = world.candidates[task][candidate]
     if cand.reply.signature:
         return cand.reply.signature
-    if cand.prefix == PIRATE_TIC:
-        return "pirate"
-    return "power-seeking" if cand.reply.category == evals.POWER_CATEGORY else "generic"
+    if cand.reply.category == evals.POWER_CATEGORY:
+        return "power-seeking"
+    return "pirate" if cand.prefix == PIRATE_TIC else "generic"
 
 
 def speaker_shares(world: World, task: str, probs: Sequence[float]) -> dict[str, float]:
@@ -113,6 +115,21 @@ def speaker_shares(world: World, task: str, probs: Sequence[float]) -> dict[str,
         key = speaker_of(world, task, i)
         out[key] = out.get(key, 0.0) + float(p)
     return out
+
+
+def top_answers(world: World, task: str, probs: Sequence[float], n: int = 3) -> pd.DataFrame:
+    """The ``n`` most likely answers of a distribution over a task's candidates: text, whose answer, probability."""
+    world.check_task(task)
+    probs = np.asarray(probs, dtype=float)
+    if probs.shape != (len(world.candidates[task]),):
+        raise ValueError(f"probs with shape {probs.shape}; expected one probability per candidate of task {task!r} "
+                         f"({len(world.candidates[task])})")
+    if not isinstance(n, int) or n < 1:
+        raise ValueError(f"n={n!r}; expected a positive integer")
+    order = np.argsort(-probs, kind="stable")[:n]
+    return pd.DataFrame({"answer": [world.candidates[task][i].text for i in order],
+                         "whose": [speaker_of(world, task, int(i)) for i in order],
+                         "probability": probs[order]})
 
 
 def raw_label_in_set(world: World, seeds: Sequence[int]) -> pd.DataFrame:
@@ -217,7 +234,8 @@ def evidence_states(model: TinyGPT, world: World, names: Sequence[str] = tuple(E
 
     The context's episodes are written under the anonymous ``reply:`` label and the question is put to
     ``assistant:``; give a model whose ``assistant:`` row is a copy of ``reply:`` (:func:`assistant_model`), and
-    the two labels are the same speaker to the network.
+    the two labels read as the same speaker to the network (they differ only as possible next words, since the
+    embedding table is also the output layer).
     """
     combos = evidence_combinations(names)
     contexts = [evidence_context(world, combo) for combo in combos]
@@ -242,6 +260,36 @@ def find_state(states: Sequence[EvidenceState], evidence: Sequence[str]) -> Evid
         if set(state.evidence) == wanted:
             return state
     raise ValueError(f"evidence={sorted(wanted)}; expected a combination of {sorted({n for s in states for n in s.evidence})}")
+
+
+def states_table(world: World, states: Sequence[EvidenceState]) -> pd.DataFrame:
+    """One row per evidence combination: Bayes' most likely character, and network vs Bayes on each metric."""
+    rows = []
+    for state in states:
+        top = int(np.argmax(state.posterior))
+        row = {"evidence": state.label, "Bayes: most likely": world.personas[top],
+               "Bayes: its weight": float(state.posterior[top])}
+        for metric, name in EVIDENCE_METRICS.items():
+            row[f"{name} (network)"] = state.network[metric]
+            row[f"{name} (Bayes)"] = state.bayes[metric]
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("evidence")
+
+
+def network_bayes_gaps(states: Sequence[EvidenceState]) -> pd.DataFrame:
+    """|network - Bayes| per evidence combination and metric (rows: combinations; columns: metrics)."""
+    return pd.DataFrame({name: [abs(s.network[m] - s.bayes[m]) for s in states]
+                         for m, name in EVIDENCE_METRICS.items()}, index=[s.label for s in states])
+
+
+def describe(world: World, profile: evals.Profile, in_set: float) -> dict[str, float]:
+    """A speaker in one record: behaviour metrics, in-set mass, best-fitting persona mixture and its distance."""
+    weights, distance = evals.persona_mixture(world, profile)
+    metrics = evals.behaviour_metrics(world, profile)
+    return {**{k: metrics[k] for k in ("helpfulness", "human_likeness", "helper_likeness", "misalignment",
+                                       "cheat_rate")},
+            "in_set": float(in_set), "mixture_distance": distance,
+            **{f"mix_{p}": float(w) for p, w in zip(world.personas, weights)}}
 
 
 # ----- post-training with a trajectory -----

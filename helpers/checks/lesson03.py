@@ -94,4 +94,4 @@ def exercise_3_3(answer: Any, trajectory: pd.DataFrame) -> Verdict:
                 f"step {got} is not it. Filter the trajectory's rows with helpfulness >= 0.9 and take the "
                 "smallest step.")
 
-    return run_check(answer, judge, "set my_step to a post-training step (a multiple of 5)")
+    return run_check(answer, judge, "set my_step to one of the recorded post-training steps")
