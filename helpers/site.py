@@ -202,6 +202,11 @@ class Lesson:
     def href(self) -> str:
         return f"{self.source.stem}.html"
 
+    @property
+    def short_title(self) -> str:
+        """The title without its leading lesson number ("04 · Cheating generalizes" -> "Cheating generalizes")."""
+        return re.sub(r"^\d+\s*[·.:\-–—]?\s*", "", self.title) or self.title
+
 
 @dataclass(frozen=True)
 class PlannedLesson:
@@ -376,14 +381,15 @@ def render_index(lessons: list[Lesson], planned: list[PlannedLesson], site_title
     entries = []
     for plan in planned:
         lesson = by_number.pop(plan.number, None)
-        entries.append({"number": plan.number, "lesson": lesson, "title": lesson.title if lesson else plan.title,
+        entries.append({"number": plan.number, "lesson": lesson,
+                        "title": lesson.short_title if lesson else plan.title,
                         "summary": _safe(_markdown(lesson.summary if lesson and lesson.summary
                                                    else plan.description, inline=True)),
                         "meta": _safe(_markdown(lesson.meta, inline=True)) if lesson and lesson.meta else ""})
     listed = {id(e["lesson"]) for e in entries if e["lesson"]}
     for lesson in lessons:  # lessons the README does not list (yet), in file order
         if id(lesson) not in listed:
-            entries.append({"number": lesson.number or "", "lesson": lesson, "title": lesson.title,
+            entries.append({"number": lesson.number or "", "lesson": lesson, "title": lesson.short_title,
                             "summary": _safe(_markdown(lesson.summary, inline=True)),
                             "meta": _safe(_markdown(lesson.meta, inline=True)) if lesson.meta else ""})
     entries.sort(key=lambda e: (e["number"] == "", int(e["number"]) if e["number"] else 0))

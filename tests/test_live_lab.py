@@ -157,22 +157,44 @@ def lab(needs_browser, tmp_path) -> Lab:
         shutil.copy(log, ARTIFACTS / "jupyter.log")
 
 
-def cell_errors(page) -> list[str]:
-    """Errors in the notebook's cells (from JupyterLab's own model) and code cells that never ran."""
-    return page.evaluate("""() => {
-        const panel = window.jupyterapp.shell.currentWidget;
-        const problems = [];
-        const cells = panel.content.model.cells;
-        for (let i = 0; i < cells.length; i++) {
-            const cell = cells.get(i).toJSON();
-            if (cell.cell_type !== 'code') continue;
-            if (cell.execution_count === null && cell.source.trim()) problems.push(`cell ${i} did not run`);
-            for (const output of cell.outputs || []) {
-                if (output.output_type === 'error') problems.push(`cell ${i}: ${output.ename}: ${output.evalue}`);
-            }
+NOTEBOOK_STATE_JS = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+    const state = {idle: !!kernel && kernel.status === 'idle', running: 0, unexecuted: [], errors: []};
+    const cells = panel.content.model.cells;
+    for (let i = 0; i < cells.length; i++) {
+        const cell = cells.get(i).toJSON();
+        if (cell.cell_type !== 'code') continue;
+        const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+        if (cell.execution_count === null && source.trim()) state.unexecuted.push(i);
+        for (const output of cell.outputs || []) {
+            if (output.output_type === 'error') state.errors.push(`cell ${i}: ${output.ename}: ${output.evalue}`);
         }
-        return problems;
-    }""")
+    }
+    state.running = Array.from(panel.node.querySelectorAll('.jp-InputPrompt'))
+                         .filter((p) => p.textContent.includes('*')).length;
+    return state;
+}"""
+
+
+def notebook_state(page) -> dict:
+    """Kernel idle?, cells still running, code cells that never ran, and errors (from JupyterLab's own model)."""
+    return page.evaluate(NOTEBOOK_STATE_JS)
+
+
+def wait_for_run_all(page, timeout_s: float) -> dict:
+    """Wait until every cell has run, or the run stopped at an error; fail with the notebook's state on timeout."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        state = notebook_state(page)
+        if state["idle"] and not state["running"] and (not state["unexecuted"] or state["errors"]):
+            page.wait_for_timeout(500)  # idle twice in a row: a widget callback may still be drawing
+            again = notebook_state(page)
+            if again["idle"] and not again["running"]:
+                return again
+        if time.monotonic() > deadline:
+            pytest.fail(f"running all cells did not finish within {timeout_s:.0f} s: {state}")
+        page.wait_for_timeout(500)
 
 
 def find_live_toggle(page):
@@ -194,6 +216,9 @@ def test_live_lesson_runs_and_the_permission_toggle_redraws(lab):
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
+    page = None
     with sync_playwright() as playwright:
         browser = site.launch_chromium(playwright)
         try:
@@ -219,23 +244,14 @@ def test_live_lesson_runs_and_the_permission_toggle_redraws(lab):
                                    timeout=90_000)
             # Clear the committed outputs (and execution counts) first, so what we check is what ran now.
             page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+            assert notebook_state(page)["unexecuted"], "clearing the outputs did not reset the execution counts"
             start = time.monotonic()
-            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-            page.wait_for_function("""() => { const panel = window.jupyterapp.shell.currentWidget;
-                const kernel = panel.sessionContext.session.kernel;
-                const cells = panel.content.model.cells;
-                for (let i = 0; i < cells.length; i++) {
-                    const cell = cells.get(i);
-                    if (cell.type === 'code' && cell.sharedModel.getSource().trim()
-                        && cell.executionCount === null) return false;
-                }
-                const prompts = Array.from(panel.node.querySelectorAll('.jp-InputPrompt'))
-                                     .map((p) => p.textContent);
-                return kernel.status === 'idle' && !prompts.some((t) => t.includes('*')); }""",
-                                   timeout=RUN_ALL_TIMEOUT_S * 1000, polling=500)
+            page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+            state = wait_for_run_all(page, RUN_ALL_TIMEOUT_S)
             ran_in = time.monotonic() - start
             page.screenshot(path=str(ARTIFACTS / "lab-after-run-all.png"))
-            assert cell_errors(page) == [], "cells errored or did not run"
+            assert state["errors"] == [], f"cells errored: {state['errors']}"
+            assert state["unexecuted"] == [], f"cells did not run: {state['unexecuted']}"
 
             toggle = find_live_toggle(page)
             toggle.scroll_into_view_if_needed()
@@ -252,8 +268,12 @@ def test_live_lesson_runs_and_the_permission_toggle_redraws(lab):
             page.screenshot(path=str(ARTIFACTS / "lab-toggle-flipped.png"))
             assert after != before, "flipping the permission toggle did not change the figure"
             assert "Traceback" not in cell.inner_text(), "the toggle's callback raised"
-            assert cell_errors(page) == []
+            assert notebook_state(page)["errors"] == []
             assert outside == [], f"JupyterLab in the browser tried to reach the network: {outside}"
             print(f"\nlive lab: {lab.notebook} ran all cells in {ran_in:.1f} s; the toggle redrew its figure")
+        except BaseException:
+            if page is not None:
+                page.screenshot(path=str(ARTIFACTS / "lab-failure.png"))
+            raise
         finally:
             browser.close()

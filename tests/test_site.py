@@ -134,6 +134,7 @@ def test_demo_site_has_index_lesson_and_assets(demo_site):
     assert {"index.html", "99_demo_lesson.html", "assets/plotly.min.js", "assets/site.css", "assets/site.js",
             "assets/pygments.css"} <= names
     assert [lesson.title for lesson in demo_site.lessons] == ["99 · Demo lesson"]
+    assert demo_site.lessons[0].short_title == "Demo lesson"
     assert demo_site.lessons[0].summary.startswith("A throwaway lesson")
     assert demo_site.lessons[0].meta.startswith("**Time:**")
 
@@ -222,7 +223,7 @@ def test_index_shows_the_course_map_with_coming_lessons(tmp_path):
     index = (report.site_dir / "index.html").read_text()
     assert "<title>A course</title>" in index and "Intro <strong>text</strong>" in index
     course_map = index[index.index('class="course-map"'):]
-    assert course_map.index("Planned") < course_map.index("99 · Demo lesson")
+    assert course_map.index("Planned") < course_map.index(">Demo lesson</a>")
     assert re.search(r"Planned <span class=\"badge\">coming</span>", index)
     assert 'href="99_demo_lesson.html"' in index
 
