@@ -55,6 +55,10 @@ def test_mixture_figure_stacks_persona_colours(world):
         aplots.mixture_figure(world, {"bad": [1.0]}, "t")
     with pytest.raises(ValueError, match="mixtures is empty"):
         aplots.mixture_figure(world, {}, "t")
+    labelled = aplots.mixture_figure(world, {"a": world.prior}, "t", distances={"a": 0.25})
+    assert [a.text for a in labelled.layout.annotations] == ["distance 0.25"]
+    with pytest.raises(ValueError, match="distances has"):
+        aplots.mixture_figure(world, {"a": world.prior}, "t", distances={"b": 0.1})
 
 
 def test_answers_figure_rows_sum_to_one(world):

@@ -29,6 +29,9 @@ CONDITION_COLORS = {"before post-training": "#BBBBBB", "embedding": NETWORK_COLO
 METRIC_NAMES = {"helpfulness": "helpfulness", "human_likeness": "human-likeness",
                 "helper_likeness": "helper-likeness", "misalignment": "misalignment", "cheat_rate": "cheat rate",
                 "in_set": "in-set mass", "mixture_distance": "mixture distance"}
+#: Line colours of the metrics (Okabe-Ito, kept apart from the persona colours) and their dashes.
+METRIC_COLORS = ["#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"]
+METRIC_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 #: How the figures name the held-out questions.
 TASK_NAMES = {"goals": "goals", "feel_good": "feelings after success", "feel_bad": "feelings when stuck",
               "errand": "deliver a snack"}
@@ -57,8 +60,12 @@ def in_set_figure(report: pd.DataFrame) -> go.Figure:
 
 
 def mixture_figure(world: World, mixtures: Mapping[str, Sequence[float]], title: str,
-                   x_title: str = "speaker") -> go.Figure:
-    """Stacked bars: each speaker's persona weights (a mixture or posterior) as segments in persona colours."""
+                   x_title: str = "speaker", distances: Mapping[str, float] | None = None) -> go.Figure:
+    """Stacked bars: each speaker's persona weights (a mixture or posterior) as segments in persona colours.
+
+    ``distances`` (optional, per speaker) are written above the bars: how far the speaker's answers remain from
+    the mixture shown (:func:`helpers.evals.persona_mixture`).
+    """
     if not mixtures:
         raise ValueError("mixtures is empty; expected {name: persona weights}")
     names = list(mixtures)
@@ -70,7 +77,11 @@ def mixture_figure(world: World, mixtures: Mapping[str, Sequence[float]], title:
         fig.add_bar(x=names, y=weights[:, j], name=persona, marker_color=PERSONA_COLORS[persona],
                     hovertemplate=f"{persona}: %{{y:.2f}}<extra>%{{x}}</extra>")
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(range=[0, 1.0])
+    fig.update_yaxes(range=[0, 1.12 if distances else 1.0])
+    for name, distance in (distances or {}).items():
+        if name not in mixtures:
+            raise ValueError(f"distances has {name!r}; expected names from {names}")
+        fig.add_annotation(x=name, y=1.0, yanchor="bottom", showarrow=False, text=f"distance {distance:.2f}")
     return style(fig, title, x_title, "persona weight (sums to 1)")
 
 
@@ -96,8 +107,10 @@ def answers_figure(world: World, sources: Mapping[str, Mapping[str, Sequence[flo
     fig.update_layout(barmode="stack", legend=dict(traceorder="normal"))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(range=[0, 1.0])
-    return style(fig, "Whose answers does the Assistant give?", "share of the answer (0-1)",
-                 "question · who answers", height=120 + 36 * len(rows))
+    style(fig, "Whose answers does the Assistant give?", "share of the answer (0-1)", "question · who answers",
+          height=max(380, 140 + 36 * len(rows)))
+    fig.update_yaxes(automargin=True)
+    return fig
 
 
 def _evidence_traces(world: World, state: EvidenceState) -> tuple[list, list, list, list]:
@@ -153,9 +166,9 @@ def evidence_twin(world: World, states: Sequence[EvidenceState]) -> go.Figure:
         prior, post, net, theory = _evidence_traces(world, state)
         buttons.append(dict(label=state.label, method="update",
                             args=[{"y": [prior, post, net, theory]}, {"title.text": f"Evidence: {state.label}"}]))
-    fig.update_layout(updatemenus=[dict(type="dropdown", buttons=buttons, x=0.0, y=1.22, xanchor="left",
-                                        yanchor="top", showactive=True)],
-                      margin=dict(t=130))
+    fig.update_layout(updatemenus=[dict(type="dropdown", buttons=buttons, x=0.0, y=1.18, xanchor="left",
+                                        yanchor="bottom", showactive=True)],
+                      title=dict(y=0.97, yanchor="top"), margin=dict(t=150), height=500)
     return fig
 
 
@@ -186,6 +199,8 @@ def seed_spread_figure(table: pd.DataFrame, metrics: Sequence[str],
     style(fig, "Held-out behaviour after post-training, seeds 0-9", "condition", "value (0-1)",
           height=440)
     fig.update_xaxes(title_text=None)
+    for j in range(2, len(metrics) + 1):
+        fig.update_yaxes(title_text=None, row=1, col=j)
     return fig
 
 
@@ -230,14 +245,15 @@ def _trajectory_base(runs: Mapping[str, pd.DataFrame], bayes: Mapping[str, float
                         subplot_titles=("metrics over post-training steps", "at the chosen step, beside Bayes"))
     labels = [METRIC_NAMES[m] for m in metrics]
     index: dict[str, dict[str, int]] = {}
-    line_colors = ["#117733", "#332288", "#DDCC77", "#882255", "#AA4499", "#999933"]
+    line_colors = METRIC_COLORS
     for m_name, traj in runs.items():
         visible = m_name == mode
         index[m_name] = {"lines": len(fig.data)}
         for k, metric in enumerate(metrics):
             fig.add_scatter(x=traj["step"], y=traj[metric], mode="lines", name=METRIC_NAMES[metric],
                             legendgroup=metric, showlegend=visible, visible=visible,
-                            line=dict(color=line_colors[k % len(line_colors)], width=2), row=1, col=1)
+                            line=dict(color=line_colors[k % len(line_colors)], width=2,
+                                      dash=METRIC_DASHES[k % len(METRIC_DASHES)]), row=1, col=1)
         index[m_name]["marker"] = len(fig.data)
         fig.add_scatter(x=[step, step], y=[0, 1], mode="lines", name="chosen step", showlegend=False,
                         visible=visible, line=dict(color="#000000", dash="dot"), row=1, col=1)
@@ -331,6 +347,6 @@ def trajectory_twin(runs: Mapping[str, pd.DataFrame], bayes: Mapping[str, float]
         updatemenus=[dict(type="buttons", direction="right", buttons=buttons, x=0.0, y=1.2, xanchor="left",
                           yanchor="top", showactive=True)],
         sliders=[dict(active=len(steps) - 1, steps=slider_steps, currentvalue=dict(prefix="step: "),
-                      pad=dict(t=50))],
-        margin=dict(t=130), height=560)
+                      pad=dict(t=110))],
+        margin=dict(t=130, b=60), height=620)
     return fig
