@@ -48,6 +48,27 @@ MENUS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).fla
 })"""
 
 
+# Every ipywidgets view (shown as a note on the static page) needs its plotly twin: the first figure after the note,
+# before the next note or section heading, must have buttons (updatemenus) or a slider.
+TWINS_JS = """() => {
+    const items = Array.from(document.querySelectorAll('.widget-note, .plotly-figure, main h2'));
+    const missing = [];
+    let widget = 0;
+    items.forEach((item, k) => {
+        if (!item.classList.contains('widget-note')) return;
+        widget += 1;
+        const next = items[k + 1];
+        const layout = next && next.classList.contains('plotly-figure') ? next._fullLayout : null;
+        const controls = layout && ((layout.updatemenus || []).length + (layout.sliders || []).length);
+        if (!controls) {
+            const heading = items.slice(0, k).reverse().find((el) => el.tagName === 'H2');
+            missing.push(`widget ${widget} in section ${heading ? JSON.stringify(heading.textContent.replace('¶', '').trim()) : '(top)'}`);
+        }
+    });
+    return missing;
+}"""
+
+
 def lesson_04() -> Path | None:
     found = sorted((PROJECT_ROOT / "notebooks").glob("04_*.ipynb"))
     return found[0] if found else None
@@ -157,6 +178,7 @@ def check_page(browser, site_dir: Path, name: str, notebook: Path | None, artifa
     details = page.evaluate("Array.from(document.querySelectorAll('details')).map((d) => d.open)")
     hidden = page.evaluate("""Array.from(document.querySelectorAll('details')).every((d) =>
         Array.from(d.children).filter((c) => c.tagName !== 'SUMMARY').every((c) => c.offsetHeight === 0))""")
+    untwinned = page.evaluate(TWINS_JS)
     screenshot(opened, artifact)
     assert opened.blocked == [], f"{name} tried to reach the network: {opened.blocked}"
     assert all(url.startswith(("file:", "data:")) for url in opened.requests)
@@ -165,6 +187,8 @@ def check_page(browser, site_dir: Path, name: str, notebook: Path | None, artifa
     assert drawn == expected, f"{name}: {drawn} plotly graphs drawn, its notebook has {expected} plotly outputs"
     assert not any(details), f"{name}: a <details> block is open: {details}"
     assert hidden, f"{name}: a collapsed solution's content is visible"
+    assert untwinned == [], (f"{name}: widget views without a plotly twin (a figure with buttons or a slider after "
+                             f"the note, before the next widget or section): {untwinned}")
     return opened
 
 

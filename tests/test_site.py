@@ -36,12 +36,7 @@ _DEMO_CELLS = [
              "    fig = go.Figure(go.Bar(x=['honest', 'cheat'], y=RATES[label], name=label))\n"
              "    return fig.update_layout(title=f'Misalignment ({label})', yaxis_title='share of answers',\n"
              "                             xaxis_title='fine-tune', yaxis_range=[0, 1])"),
-    ("markdown", "## 1. Figures\n\nA figure with the permission toggle as plotly buttons (its static twin)."),
-    ("code", "twin = rate_figure('Permission note: off')\n"
-             "twin.update_layout(updatemenus=[dict(type='buttons', direction='right', x=0.0, y=1.15, active=0,\n"
-             "    buttons=[dict(label=label, method='update', args=[{'y': [RATES[label]]},\n"
-             "                  {'title.text': f'Misalignment ({label})'}]) for label in RATES])])\n"
-             "twin"),
+    ("markdown", "## 1. Figures\n\nA figure with a slider over precomputed states."),
     ("code", "steps = [dict(label=str(k), method='restyle', args=[{'y': [[k, k * k, 2 * k]]}]) for k in range(4)]\n"
              "slider = go.Figure(go.Scatter(x=[0, 1, 2], y=[0, 0, 0], mode='lines+markers'))\n"
              "slider.update_layout(title='A slider over precomputed states', sliders=[dict(steps=steps)],\n"
@@ -58,6 +53,12 @@ _DEMO_CELLS = [
              "toggle.observe(redraw, names='value')\n"
              "redraw()\n"
              "display(widgets.VBox([toggle, out]))"),
+    ("markdown", "Its static twin: the permission toggle as plotly buttons."),
+    ("code", "twin = rate_figure('Permission note: off')\n"
+             "twin.update_layout(updatemenus=[dict(type='buttons', direction='right', x=0.0, y=1.15, active=0,\n"
+             "    buttons=[dict(label=label, method='update', args=[{'y': [RATES[label]]},\n"
+             "                  {'title.text': f'Misalignment ({label})'}]) for label in RATES])])\n"
+             "twin"),
     ("code", "print('Figure: misalignment with and without the permission note.')\n"
              "pd.DataFrame(RATES, index=['honest', 'cheat'])"),
     ("markdown", "## 3. Exercise\n\nWhat does the note change?\n\n"
