@@ -106,7 +106,11 @@ def plotly_figure_html(figure: dict, div_id: str) -> str:
     if figure.get("frames"):
         spec["frames"] = figure["frames"]
     height = spec["layout"].get("height") if isinstance(spec["layout"].get("height"), (int, float)) else 450
-    return (f'<div class="plotly-figure" id="{div_id}" style="min-height: {int(height)}px"></div>\n'
+    title = spec["layout"].get("title")
+    title = title.get("text") if isinstance(title, dict) else title
+    label = html.escape(re.sub(r"<[^>]+>", " ", f"Figure: {title}" if title else "Figure"), quote=True)
+    return (f'<div class="plotly-figure" id="{div_id}" style="min-height: {int(height)}px" role="figure" '
+            f'aria-label="{label}"></div>\n'
             f'<script>sitePlot("{div_id}", function () {{ return Plotly.newPlot("{div_id}", '
             f'{_script_json(spec)}); }});</script>')
 
