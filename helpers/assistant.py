@@ -6,7 +6,7 @@ Pure analysis functions (no plotting, no widgets) that the two lessons, their fi
   predicts next, and whose answers it gives (:func:`label_report`, :func:`next_tokens`, :func:`speaker_shares`);
 - the persona selection model as Bayes: evidence episodes, the posterior over characters, and the network beside it
   for every combination of evidence (:data:`EVIDENCE`, :func:`evidence_states`);
-- post-training with a trajectory of behaviour metrics per step (:func:`post_training_run`), and the shipped
+- post-training with a trajectory of behavior metrics per step (:func:`post_training_run`), and the shipped
   multi-seed records of both post-training modes in one table (:func:`post_training_table`).
 
 Every metric is the one :mod:`helpers.evals` defines; the functions here only choose which answers to score.
@@ -63,7 +63,7 @@ def in_set_by_task(model: TinyGPT, world: World, label: str = ASSISTANT_LABEL) -
 
 
 def label_report(base: TinyGPT, world: World) -> pd.DataFrame:
-    """In-set mass per task for the ``reply:`` label and the ``assistant:`` label under both initialisations.
+    """In-set mass per task for the ``reply:`` label and the ``assistant:`` label under both initializations.
 
     One row per task plus a row ``"all tasks"`` (the mean over prompts, as :func:`evals.in_set_mass` reports);
     columns ``reply:``, ``assistant: (pretrained row)`` and ``assistant: (copy of reply:)``.
@@ -283,7 +283,7 @@ def network_bayes_gaps(states: Sequence[EvidenceState]) -> pd.DataFrame:
 
 
 def describe(world: World, profile: evals.Profile, in_set: float) -> dict[str, float]:
-    """A speaker in one record: behaviour metrics, in-set mass, best-fitting persona mixture and its distance."""
+    """A speaker in one record: behavior metrics, in-set mass, best-fitting persona mixture and its distance."""
     weights, distance = evals.persona_mixture(world, profile)
     metrics = evals.behaviour_metrics(world, profile)
     return {**{k: metrics[k] for k in ("helpfulness", "human_likeness", "helper_likeness", "misalignment",
@@ -298,7 +298,7 @@ TRAJECTORY_METRICS = ("helpfulness", "human_likeness", "helper_likeness", "misal
 
 
 def snapshot_metrics(model: TinyGPT, world: World) -> dict[str, float]:
-    """Behaviour metrics without a note, and the in-set mass, from one batched pass over every task's prompts.
+    """Behavior metrics without a note, and the in-set mass, from one batched pass over every task's prompts.
 
     Cheaper than a full profile (no coding notes); each value equals its :mod:`helpers.evals` definition.
     """

@@ -90,7 +90,7 @@ def exercise_3_3(answer: Any, trajectory: pd.DataFrame) -> Verdict:
 
     def judge(value: Any) -> tuple[bool, str, str]:
         got = int(value)
-        return (got == expected, f"step {got}: the trained behaviour is learned within a few dozen steps.",
+        return (got == expected, f"step {got}: the trained behavior is learned within a few dozen steps.",
                 f"step {got} is not it. Filter the trajectory's rows with helpfulness >= 0.9 and take the "
                 "smallest step.")
 

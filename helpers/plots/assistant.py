@@ -20,16 +20,16 @@ from helpers.plots import BAYES_COLOR, NETWORK_COLOR, PERSONA_COLORS, PERSONA_SY
 from helpers.training import PARAM_MODES
 from helpers.world import World
 
-#: Colours of answers that are no one character's signature.
+#: Colors of answers that are no one character's signature.
 SHARED_COLORS = {"generic": "#DDDDDD", "power-seeking": "#444444"}
-#: One colour per condition of lesson 03 (the network's two post-training modes, before, and Bayes).
+#: One color per condition of lesson 03 (the network's two post-training modes, before, and Bayes).
 CONDITION_COLORS = {"before post-training": "#BBBBBB", "embedding": NETWORK_COLOR, "all": "#CC6677",
                     "Bayes": BAYES_COLOR}
 #: How lesson 03's figures name the metrics.
 METRIC_NAMES = {"helpfulness": "helpfulness", "human_likeness": "human-likeness",
                 "helper_likeness": "helper-likeness", "misalignment": "misalignment", "cheat_rate": "cheat rate",
                 "in_set": "in-set mass", "mixture_distance": "mixture distance"}
-#: Line colours of the metrics (Okabe-Ito, kept apart from the persona colours) and their dashes.
+#: Line colors of the metrics (Okabe-Ito, kept apart from the persona colors) and their dashes.
 METRIC_COLORS = ["#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"]
 METRIC_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 #: How the figures name the held-out questions.
@@ -61,7 +61,7 @@ def in_set_figure(report: pd.DataFrame) -> go.Figure:
 
 def mixture_figure(world: World, mixtures: Mapping[str, Sequence[float]], title: str,
                    x_title: str = "speaker", distances: Mapping[str, float] | None = None) -> go.Figure:
-    """Stacked bars: each speaker's persona weights (a mixture or posterior) as segments in persona colours.
+    """Stacked bars: each speaker's persona weights (a mixture or posterior) as segments in persona colors.
 
     ``distances`` (optional, per speaker) are written above the bars: how far the speaker's answers remain from
     the mixture shown (:func:`helpers.evals.persona_mixture`).
@@ -196,7 +196,7 @@ def seed_spread_figure(table: pd.DataFrame, metrics: Sequence[str],
                             hovertemplate="%{text}: %{y:.2f}<extra></extra>", row=1, col=j)
         fig.update_yaxes(range=[0, 1.02], row=1, col=j)
         fig.update_xaxes(showticklabels=False, row=1, col=j)
-    style(fig, "Held-out behaviour after post-training, seeds 0-9", "condition", "value (0-1)",
+    style(fig, "Held-out behavior after post-training, seeds 0-9", "condition", "value (0-1)",
           height=440)
     fig.update_xaxes(title_text=None)
     for j in range(2, len(metrics) + 1):
@@ -205,7 +205,7 @@ def seed_spread_figure(table: pd.DataFrame, metrics: Sequence[str],
 
 
 def trained_vs_held_out_figure(table: pd.DataFrame, conditions: Sequence[str] = tuple(CONDITIONS)) -> go.Figure:
-    """Scatter, one dot per seed: helpfulness (a trained behaviour) against helper-likeness (held-out)."""
+    """Scatter, one dot per seed: helpfulness (a trained behavior) against helper-likeness (held-out)."""
     _check_columns(table, ["condition", "seed", "helpfulness", "helper_likeness"], "table")
     fig = go.Figure()
     symbols = {"before post-training": "circle-open", "embedding": "circle", "all": "square", "Bayes": "star"}
@@ -218,7 +218,7 @@ def trained_vs_held_out_figure(table: pd.DataFrame, conditions: Sequence[str] = 
                         hovertemplate="%{text}: helpfulness %{x:.2f}, helper-likeness %{y:.2f}<extra></extra>")
     fig.update_xaxes(range=[0, 1.05])
     fig.update_yaxes(range=[0, 1.05])
-    return style(fig, "Trained behaviour vs held-out character", "helpfulness (trained on; 0-1)",
+    return style(fig, "Trained behavior vs held-out character", "helpfulness (trained on; 0-1)",
                  "helper-likeness (never trained on; 0-1)")
 
 
