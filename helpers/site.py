@@ -26,7 +26,6 @@ import json
 import re
 import shutil
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -369,7 +368,7 @@ def render_lesson(nb: nbformat.NotebookNode, lesson: Lesson, lessons: list[Lesso
         site_title=site_title, page_title=lesson.title, lesson=lesson, lessons=lessons, body=_safe(body),
         previous=lessons[position - 1] if position > 0 else None,
         next=lessons[position + 1] if position + 1 < len(lessons) else None,
-        has_figures=lesson.figures > 0, generated=time.strftime("%Y-%m-%d"))
+        has_figures=lesson.figures > 0)
 
 
 def _safe(text: str):
@@ -404,8 +403,7 @@ def render_index(lessons: list[Lesson], planned: list[PlannedLesson], site_title
         intro = close_details(_markdown(match.group(1))) if match else ""
     return _jinja().get_template("index.html.j2").render(
         site_title=site_title, page_title=site_title, lessons=lessons, entries=entries, intro=_safe(intro),
-        lesson=None, previous=None, next=lessons[0] if lessons else None, has_figures=False,
-        generated=time.strftime("%Y-%m-%d"))
+        lesson=None, previous=None, next=lessons[0] if lessons else None, has_figures=False)
 
 
 def _pygments_css() -> str:

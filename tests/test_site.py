@@ -308,3 +308,13 @@ def test_real_course_builds_within_the_size_budget(tmp_path):
         assert page.count("Plotly.newPlot(") == lesson.figures
         assert page.count(site.WIDGET_NOTE) == lesson.widgets
         assert all("open" not in a for t, a in parse(report.site_dir / lesson.href) if t == "details")
+
+
+def test_the_same_notebooks_give_the_same_site(tmp_path):
+    notebooks = tmp_path / "nb"
+    copy_demo(notebooks)
+    first = site.build_site(notebooks, tmp_path / "one", verbose=False)
+    second = site.build_site(notebooks, tmp_path / "two", verbose=False)
+    assert first.sizes == second.sizes
+    for name in first.sizes:
+        assert (first.site_dir / name).read_bytes() == (second.site_dir / name).read_bytes(), name
