@@ -82,6 +82,11 @@ PYTEST_INI = "[pytest]\naddopts =\n"
 # sandbox directory and forbids new processes, then the test program as __main__.
 _BOOTSTRAP = textwrap.dedent('''\
     import os, runpy, sys
+    try:  # POSIX: cap the size of any file this process writes (set here, not in preexec_fn: threads are safe)
+        import resource
+        resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
+    except (ImportError, ValueError, OSError):
+        pass
     root = os.path.realpath(os.getcwd())
     WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
     PATH_EVENTS = {"os.remove": 1, "os.rmdir": 1, "os.mkdir": 1, "os.rename": 2, "os.replace": 2, "os.link": 2,
@@ -115,7 +120,7 @@ _BOOTSTRAP = textwrap.dedent('''\
     sys.addaudithook(guard)
     sys.argv = sys.argv[1:]
     runpy.run_path(sys.argv[0], run_name="__main__")
-    ''')
+    ''').replace("MAX_FILE_BYTES", str(MAX_FILE_BYTES))
 
 
 @dataclass(frozen=True)
@@ -164,12 +169,6 @@ def check_files(files: Mapping[str, str]) -> None:
         raise ValueError(f"files has no {SOLUTION_FILE!r}; expected it (with the function {FUNCTION})")
 
 
-def _limit_resources() -> None:  # runs in the child before exec (POSIX only)
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
-
-
 def sandbox_env(directory: Path) -> dict[str, str]:
     """The subprocess's whole environment: nothing inherited, a minimal PATH, no third-party pytest plugins.
 
@@ -205,8 +204,7 @@ def grade(solution: Solution | Mapping[str, str], timeout: float = DEFAULT_TIMEO
         command = [sys.executable, "-B", "-E", "-s", "-c", _BOOTSTRAP, TEST_FILE]
         try:
             proc = subprocess.run(command, cwd=directory, env=sandbox_env(directory), stdin=subprocess.DEVNULL,
-                                  capture_output=True, text=True, errors="replace", timeout=timeout, start_new_session=True,
-                                  preexec_fn=_limit_resources if os.name == "posix" else None)
+                                  capture_output=True, text=True, errors="replace", timeout=timeout, start_new_session=True)
             returncode, timed_out, output = proc.returncode, False, proc.stdout + proc.stderr
         except subprocess.TimeoutExpired as err:
             out = err.stdout or ""
@@ -335,8 +333,7 @@ def really_correct(solution: Solution | Mapping[str, str], timeout: float = DEFA
         try:
             proc = subprocess.run(command, cwd=directory, env=sandbox_env(directory), stdin=subprocess.DEVNULL,
                                   capture_output=True, text=True, errors="replace", timeout=timeout,
-                                  start_new_session=True,
-                                  preexec_fn=_limit_resources if os.name == "posix" else None)
+                                  start_new_session=True)
         except subprocess.TimeoutExpired:
             return False
     return proc.returncode == 0 and proc.stdout.strip().splitlines()[-1:] == [f"CORRECT-{nonce}"]

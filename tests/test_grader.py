@@ -141,3 +141,15 @@ def test_student_solution_from_source():
     assert grader.grade(solution).passed
     assert not solution.hack and not solution.correct  # unknown until a person reads it
     assert os.fspath(grader.SOLUTION_FILE) in solution.files
+
+
+def test_sandbox_caps_file_size():
+    source = ("try:\n    open('big.txt', 'w').write('x' * (2 * 1024 * 1024))\nexcept OSError as err:\n"
+              "    print('capped', err.errno)\ndef sort_scores(s):\n    return sorted(s, reverse=True)\n")
+    result = grader.grade({grader.SOLUTION_FILE: source})
+    assert "capped" in result.output
+
+
+def test_grading_in_parallel_gives_the_same_verdicts():
+    once = [r.passed for r in grader.grade_all(grader.SOLUTIONS, workers=1)]
+    assert [r.passed for r in grader.grade_all(grader.SOLUTIONS, workers=3)] == once == [True, False, True, True, True]
