@@ -194,6 +194,7 @@ def permission_summary(records: pd.DataFrame) -> dict[str, float]:
     if steps is not None:
         out["permission_steps"] = float(pick(steps, "permission").mean())
         out["permission_zero_step_seeds"] = float((pick(steps, "permission") == 0).sum())
+        out["permission_max_steps"] = float(pick(steps, "permission").max())
         out["cheat_steps"] = float(pick(steps, "cheat").mean())
     return out
 

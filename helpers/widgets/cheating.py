@@ -25,6 +25,7 @@ RECIPE_SETTINGS: dict[str, Recipe] = {
     "default (30% sanctioned)": Recipe(),
     "no sanctioned examples": Recipe(sanctioned_share=0.0),
     "fixed 40 steps": Recipe(mode="fixed"),
+    "fixed 40 steps, no sanctioned": Recipe(mode="fixed", sanctioned_share=0.0),
 }
 
 
