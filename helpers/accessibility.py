@@ -1,0 +1,370 @@
+"""Accessibility checks on the committed lesson notebooks: ``python -m helpers.accessibility`` prints every finding.
+
+Four checks, each on a notebook's saved cells and outputs (nothing is executed):
+
+- **text alternative** (:func:`text_alternative_findings`): every figure output (a plotly figure, or an image) is
+  followed, in the same cell or the next one, by a printed ``Figure: <its title>. ...`` line, as
+  :func:`helpers.plots.text_alternative` writes it, before the next figure;
+- **persona colours** (:func:`persona_colour_findings`): every trace named after a character, and every bar or point
+  labelled with a character's name, is drawn in that character's colour from :data:`helpers.plots.PERSONA_COLORS`
+  (the same colour-blind-safe colour in every lesson);
+- **headings** (:func:`heading_findings`): one ``#`` title, first; no skipped levels (a ``###`` must follow a ``##``
+  or another ``###``, never a ``#``);
+- **colour alone** (:func:`colour_only_findings`): where traces of one plot differ only in colour, each one carries a
+  name in the legend (directly or through its legend group), its own text labels, or category labels on its axis,
+  so no meaning rests on colour alone.
+
+Each finding names the notebook and the cell (0-based index, as ``nbformat`` counts cells; JupyterLab shows the
+same cell as number index + 1 in its cell list), so the lesson's author can find it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import nbformat
+
+from helpers import PROJECT_ROOT
+from helpers.plots import PERSONA_COLORS
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+IMAGE_MIMES = ("image/png", "image/svg+xml", "image/jpeg")
+#: The check names, as findings and tests use them.
+CHECKS = ("text-alternative", "persona-colour", "headings", "colour-only")
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+#: Lesson notebooks: two digits, an underscore, a name (the instructor guide and scratch files are not lessons).
+LESSON_GLOB = "[0-9][0-9]_*.ipynb"
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One accessibility problem: where it is and what is wrong."""
+
+    notebook: str
+    cell: int
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.notebook} cell {self.cell} [{self.check}]: {self.message}"
+
+
+def lesson_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """Every lesson notebook (``NN_name.ipynb``) in a folder, in file-name order."""
+    notebooks_dir = Path(notebooks_dir)
+    if not notebooks_dir.is_dir():
+        raise ValueError(f"notebooks_dir={str(notebooks_dir)!r} is not a folder; expected the lesson folder "
+                         f"(default {NOTEBOOKS_DIR})")
+    return sorted(notebooks_dir.glob(LESSON_GLOB))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Outputs
+# ----------------------------------------------------------------------------------------------------------------
+
+def _output_text(output: dict) -> str:
+    """The text a reader sees for one output (stream text, or a result's plain text or markdown)."""
+    if output.get("output_type") == "stream":
+        return output.get("text", "")
+    data = output.get("data") or {}
+    return str(data.get("text/markdown") or data.get("text/plain") or "")
+
+
+def _is_figure(output: dict) -> bool:
+    data = output.get("data") or {}
+    return PLOTLY_MIME in data or any(mime in data for mime in IMAGE_MIMES)
+
+
+def figure_title(output: dict) -> str | None:
+    """The title of a plotly figure output (None for an image or an untitled figure)."""
+    figure = (output.get("data") or {}).get(PLOTLY_MIME)
+    if not isinstance(figure, dict):
+        return None
+    title = (figure.get("layout") or {}).get("title")
+    title = title.get("text") if isinstance(title, dict) else title
+    return str(title) if title else None
+
+
+def figures(nb: nbformat.NotebookNode) -> Iterator[tuple[int, int, dict]]:
+    """(cell index, output index, output) of every figure output, in order."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for k, output in enumerate(cell.get("outputs", [])):
+            if _is_figure(output):
+                yield i, k, output
+
+
+def plotly_figures(nb: nbformat.NotebookNode) -> Iterator[tuple[int, dict]]:
+    """(cell index, figure JSON) of every plotly output."""
+    for i, _, output in figures(nb):
+        figure = output["data"].get(PLOTLY_MIME)
+        if isinstance(figure, dict):
+            yield i, figure
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 1. Text alternatives
+# ----------------------------------------------------------------------------------------------------------------
+
+def _alternatives(outputs: Iterable[dict]) -> list[str]:
+    """The ``Figure: ...`` lines among outputs, up to the first figure."""
+    found = []
+    for output in outputs:
+        if _is_figure(output):
+            break
+        found += [line for line in _output_text(output).splitlines() if line.startswith("Figure:")]
+    return found
+
+
+def text_alternative_findings(nb: nbformat.NotebookNode, name: str) -> list[Finding]:
+    """Figures without a printed ``Figure: ...`` text alternative after them (same cell, or the next cell)."""
+    findings = []
+    for i, k, output in figures(nb):
+        outputs = nb.cells[i].get("outputs", [])
+        lines = _alternatives(outputs[k + 1:])
+        later_figure = any(_is_figure(o) for o in outputs[k + 1:])
+        if not lines and not later_figure and i + 1 < len(nb.cells) and nb.cells[i + 1].cell_type == "code":
+            lines = _alternatives(nb.cells[i + 1].get("outputs", []))
+        title = figure_title(output)
+        label = f"figure {title!r}" if title else "an untitled figure" if PLOTLY_MIME in output["data"] else "an image"
+        if not lines:
+            findings.append(Finding(name, i, "text-alternative",
+                                    f"{label} (output {k}) has no printed 'Figure: ...' text alternative in the same "
+                                    "cell or the next one (print(plots.text_alternative(fig, ...)))"))
+        elif title and not any(line.startswith(f"Figure: {title}") for line in lines):
+            findings.append(Finding(name, i, "text-alternative",
+                                    f"{label} (output {k}) is followed by a text alternative for another title: "
+                                    f"{lines[0][:80]!r}"))
+    return findings
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 2. Persona colours
+# ----------------------------------------------------------------------------------------------------------------
+
+def parse_colour(colour: Any) -> tuple[tuple[int, int, int], float] | None:
+    """``#RRGGBB``, ``#RGB``, ``rgb(r, g, b)`` or ``rgba(r, g, b, a)`` -> ((r, g, b), alpha); None otherwise."""
+    if not isinstance(colour, str):
+        return None
+    text = colour.strip().lower()
+    if m := re.fullmatch(r"#([0-9a-f]{6})", text):
+        value = m.group(1)
+        return (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)), 1.0
+    if m := re.fullmatch(r"#([0-9a-f]{3})", text):
+        return tuple(int(c * 2, 16) for c in m.group(1)), 1.0  # type: ignore[return-value]
+    if m := re.fullmatch(r"rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*([\d.]+)\s*)?\)", text):
+        r, g, b = (int(round(float(m.group(n)))) for n in (1, 2, 3))
+        return (r, g, b), float(m.group(4)) if m.group(4) is not None else 1.0
+    return None
+
+
+def persona_of(label: Any) -> str | None:
+    """The character a trace name or category label is named after: ``"helper"`` or ``"helper (network)"``."""
+    if not isinstance(label, str):
+        return None
+    text = re.sub(r"<[^>]+>", "", label).strip().lower()
+    for persona in PERSONA_COLORS:
+        if text == persona or text.startswith(persona + " (") or text.startswith(persona + " ·"):
+            return persona
+    return None
+
+
+def _trace_colour(trace: dict) -> Any:
+    """The colour that identifies a trace: its marker fill, or its line (or its marker's outline if unfilled)."""
+    marker = trace.get("marker") or {}
+    fill = marker.get("color")
+    if isinstance(fill, str) and (parsed := parse_colour(fill)) is not None and parsed[1] == 0:
+        return (marker.get("line") or {}).get("color")
+    if fill is not None:
+        return fill
+    return (trace.get("line") or {}).get("color", (trace.get("fillcolor")))
+
+
+def _same_colour(a: Any, b: str) -> bool:
+    pa, pb = parse_colour(a), parse_colour(b)
+    if pa is None or pb is None:
+        return isinstance(a, str) and a.strip().lower() == b.strip().lower()
+    return pa[0] == pb[0]
+
+
+def _categories(trace: dict, n: int) -> list | None:
+    """The category labels of a trace's points (x, or y for horizontal bars), if they are strings."""
+    for axis in (("y", "x") if trace.get("orientation") == "h" else ("x", "y")):
+        values = trace.get(axis)
+        if isinstance(values, list) and len(values) == n and all(isinstance(v, str) for v in values):
+            return values
+    return None
+
+
+def persona_colour_findings(nb: nbformat.NotebookNode, name: str) -> list[Finding]:
+    """Traces (or bars/points) named after a character but drawn in another colour, or in no explicit colour."""
+    findings = []
+    for i, figure in plotly_figures(nb):
+        title = figure_title({"data": {PLOTLY_MIME: figure}}) or "untitled"
+        for t, trace in enumerate(figure.get("data") or []):
+            colour = _trace_colour(trace)
+            persona = persona_of(trace.get("name"))
+            if persona and isinstance(colour, list):
+                persona = None  # one colour per point: checked below against the point labels
+            if persona:
+                expected = PERSONA_COLORS[persona]
+                if colour is None:
+                    findings.append(Finding(name, i, "persona-colour",
+                                            f"figure {title!r}, trace {t} {trace.get('name')!r} has no explicit "
+                                            f"colour (plotly's default cycle); expected {expected}"))
+                elif not _same_colour(colour, expected):
+                    findings.append(Finding(name, i, "persona-colour",
+                                            f"figure {title!r}, trace {t} {trace.get('name')!r} is drawn in {colour}; "
+                                            f"{persona} is {expected} everywhere in the course"))
+            if isinstance(colour, list):
+                labels = _categories(trace, len(colour)) or []
+                for label, point_colour in zip(labels, colour):
+                    who = persona_of(label)
+                    if who and not _same_colour(point_colour, PERSONA_COLORS[who]):
+                        findings.append(Finding(name, i, "persona-colour",
+                                                f"figure {title!r}, trace {t}: the point labelled {label!r} is drawn "
+                                                f"in {point_colour}; {who} is {PERSONA_COLORS[who]}"))
+    return findings
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 3. Headings
+# ----------------------------------------------------------------------------------------------------------------
+
+def headings(nb: nbformat.NotebookNode) -> list[tuple[int, int, str]]:
+    """(cell index, level, text) of every markdown heading (``#`` lines outside fenced code), in order."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        fenced = False
+        for line in cell.source.splitlines():
+            if _FENCE.match(line):
+                fenced = not fenced
+                continue
+            if not fenced and (m := _HEADING.match(line)):
+                found.append((i, len(m.group(1)), m.group(2)))
+    return found
+
+
+def heading_findings(nb: nbformat.NotebookNode, name: str) -> list[Finding]:
+    """A missing or second ``#`` title, a heading before the title, or a skipped level."""
+    found = headings(nb)
+    if not found:
+        return [Finding(name, 0, "headings", "the notebook has no markdown heading; expected a '# NN · Title' first")]
+    findings = []
+    first_cell, first_level, first_text = found[0]
+    if first_level != 1:
+        findings.append(Finding(name, first_cell, "headings",
+                                f"the first heading {first_text!r} is level {first_level}; expected the '#' title"))
+    previous = first_level
+    for cell, level, text in found[1:]:
+        if level == 1:
+            findings.append(Finding(name, cell, "headings", f"a second '#' title {text!r}; use '##' for sections"))
+        elif level > previous + 1:
+            findings.append(Finding(name, cell, "headings",
+                                    f"heading {text!r} is level {level} right after a level-{previous} heading "
+                                    f"(skips level {previous + 1})"))
+        previous = level
+    return findings
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 4. No meaning carried by colour alone
+# ----------------------------------------------------------------------------------------------------------------
+
+def _has_text_labels(trace: dict) -> bool:
+    if trace.get("texttemplate") or trace.get("text") is not None and trace.get("type", "scatter") != "scatter":
+        return True
+    return "text" in str(trace.get("mode", "")) and trace.get("text") is not None
+
+
+def _shape(trace: dict) -> tuple:
+    """What tells a trace apart besides colour: its kind, mode, line dash and marker symbol."""
+    return (trace.get("type", "scatter"), trace.get("mode"), (trace.get("line") or {}).get("dash"),
+            (trace.get("marker") or {}).get("symbol"))
+
+
+def colour_only_findings(nb: nbformat.NotebookNode, name: str) -> list[Finding]:
+    """Unlabelled traces that differ from another trace of the same plot in colour only (same kind, dash, symbol).
+
+    A trace is labelled if it has a legend entry (its own, or its legend group's), or text labels. A lone reference
+    line with its own dash style (say, a dotted "chosen step" marker) is told apart by its shape, so it passes.
+    """
+    findings = []
+    for i, figure in plotly_figures(nb):
+        title = figure_title({"data": {PLOTLY_MIME: figure}}) or "untitled"
+        traces = [t for t in figure.get("data") or [] if t.get("visible", True) is True]
+        in_legend = {(t.get("legendgroup") or t.get("name")) for t in traces
+                     if t.get("name") and t.get("showlegend", True) is not False}
+        by_plot: dict[tuple[str, str], list[dict]] = {}
+        for trace in traces:
+            by_plot.setdefault((trace.get("xaxis", "x"), trace.get("yaxis", "y")), []).append(trace)
+        for plot_traces in by_plot.values():
+            colours = {str(_trace_colour(t)) for t in plot_traces if not isinstance(_trace_colour(t), list)}
+            if len(colours) < 2:
+                continue
+            for trace in plot_traces:
+                colour = _trace_colour(trace)
+                if isinstance(colour, list):
+                    continue  # per-point colours: checked through the category labels (persona colours)
+                named = trace.get("name") and ((trace.get("legendgroup") or trace.get("name")) in in_legend)
+                twins = [other for other in plot_traces if other is not trace and _shape(other) == _shape(trace)
+                         and str(_trace_colour(other)) != str(colour)]
+                if twins and not named and not _has_text_labels(trace):
+                    findings.append(Finding(name, i, "colour-only",
+                                            f"figure {title!r}: a trace drawn in {colour} has no legend entry and no "
+                                            "text labels, so only its colour tells it apart"))
+    return findings
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# All checks
+# ----------------------------------------------------------------------------------------------------------------
+
+CHECK_FUNCTIONS = {
+    "text-alternative": text_alternative_findings,
+    "persona-colour": persona_colour_findings,
+    "headings": heading_findings,
+    "colour-only": colour_only_findings,
+}
+
+
+def check_notebook(path: Path, checks: Iterable[str] = CHECKS) -> list[Finding]:
+    """Every finding of the chosen checks (default: all four) for one notebook."""
+    checks = list(checks)
+    unknown = [c for c in checks if c not in CHECK_FUNCTIONS]
+    if unknown:
+        raise ValueError(f"checks={unknown!r}; expected some of {list(CHECKS)}")
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    return [finding for check in checks for finding in CHECK_FUNCTIONS[check](nb, path.name)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.accessibility", description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to check (default: every lesson)")
+    parser.add_argument("--check", action="append", choices=CHECKS, help="run only this check (repeatable)")
+    args = parser.parse_args(argv)
+    paths = args.notebooks or lesson_notebooks()
+    total = 0
+    for path in paths:
+        findings = check_notebook(path, args.check or CHECKS)
+        total += len(findings)
+        print(f"{path.name}: {'ok' if not findings else f'{len(findings)} finding(s)'}")
+        for finding in findings:
+            print(f"  cell {finding.cell} [{finding.check}]: {finding.message}")
+    return 1 if total else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
