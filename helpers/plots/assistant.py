@@ -23,7 +23,7 @@ from helpers.world import World
 #: Colors of answers that are no one character's signature.
 SHARED_COLORS = {"generic": "#DDDDDD", "power-seeking": "#444444"}
 #: One color per condition of lesson 03 (the network's two post-training modes, before, and Bayes).
-CONDITION_COLORS = {"before post-training": "#BBBBBB", "embedding": NETWORK_COLOR, "all": "#CC6677",
+CONDITION_COLORS = {"before post-training": "#BBBBBB", "embedding": NETWORK_COLOR, "all": "#EE7733",
                     "Bayes": BAYES_COLOR}
 #: How lesson 03's figures name the metrics.
 METRIC_NAMES = {"helpfulness": "helpfulness", "human_likeness": "human-likeness",
@@ -48,7 +48,7 @@ def in_set_figure(report: pd.DataFrame) -> go.Figure:
     """Grouped bars: probability on the known replies per task, one bar per speaker label (a label report)."""
     if report.empty:
         raise ValueError("report is empty; expected helpers.assistant.label_report(...)")
-    colors = ["#999999", "#CC6677", PERSONA_COLORS["assistant"]]
+    colors = ["#999999", "#EE7733", PERSONA_COLORS["assistant"]]
     fig = go.Figure()
     for i, column in enumerate(report.columns):
         fig.add_bar(x=list(report.index), y=report[column].to_numpy(), name=column,
