@@ -7,7 +7,7 @@ Four checks, each on a notebook's saved cells and outputs (nothing is executed):
   :func:`helpers.plots.text_alternative` writes it, before the next figure;
 - **persona colours** (:func:`persona_colour_findings`): every trace named after a character, and every bar or point
   labelled with a character's name, is drawn in that character's colour from :data:`helpers.plots.PERSONA_COLORS`
-  (the same colour-blind-safe colour in every lesson);
+  (the same colour-blind-safe colour in every lesson), and no other trace of the same figure borrows that colour;
 - **headings** (:func:`heading_findings`): one ``#`` title, first; no skipped levels (a ``###`` must follow a ``##``
   or another ``###``, never a ``#``);
 - **colour alone** (:func:`colour_only_findings`): where traces of one plot differ only in colour, each one carries a
@@ -233,6 +233,29 @@ def persona_colour_findings(nb: nbformat.NotebookNode, name: str) -> list[Findin
                         findings.append(Finding(name, i, "persona-colour",
                                                 f"figure {title!r}, trace {t}: the point labelled {label!r} is drawn "
                                                 f"in {point_colour}; {who} is {PERSONA_COLORS[who]}"))
+        findings += _borrowed_colours(figure, name, i, title)
+    return findings
+
+
+def _borrowed_colours(figure: dict, name: str, cell: int, title: str) -> list[Finding]:
+    """Within one figure that shows a character, another trace drawn in that character's colour (ambiguous)."""
+    shown = set()
+    for trace in figure.get("data") or []:
+        colour = _trace_colour(trace)
+        if isinstance(colour, list):
+            shown |= {who for label in (_categories(trace, len(colour)) or []) if (who := persona_of(label))}
+        elif who := persona_of(trace.get("name")):
+            shown.add(who)
+    findings = []
+    for t, trace in enumerate(figure.get("data") or []):
+        colour = _trace_colour(trace)
+        if isinstance(colour, list) or persona_of(trace.get("name")) or colour is None:
+            continue
+        for who in sorted(shown):
+            if _same_colour(colour, PERSONA_COLORS[who]):
+                findings.append(Finding(name, cell, "persona-colour",
+                                        f"figure {title!r}, trace {t} {trace.get('name')!r} is drawn in {who}'s "
+                                        f"colour {PERSONA_COLORS[who]} while {who} is in the same figure"))
     return findings
 
 
