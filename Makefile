@@ -69,3 +69,12 @@ results: $(STAMP)
 	  $(PY) -m helpers.experiments $$name --seeds 0-9 --format csv >> data/results/$$name.csv.tmp && \
 	  mv data/results/$$name.csv.tmp data/results/$$name.csv || exit 1; \
 	done
+
+# make handouts  student copies of the lessons, solutions removed: handouts/notebooks/ and handouts/site/
+# make slides    one slide deck per lesson in slides/ (opens from disk, no network)
+.PHONY: handouts slides
+handouts: $(STAMP)
+	$(PY) -m helpers.handouts
+
+slides: $(STAMP)
+	$(PY) -m helpers.slides
