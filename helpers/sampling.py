@@ -267,6 +267,28 @@ def incontext_states(model: TinyGPT, world: World, seed: int = 0, task: str = "g
     return _build_views(model, world, [(p, int(k)) for p in world.personas for k in ks], seed, task, note)
 
 
+def states_table(states: dict[tuple[str, int], IncontextView], field: str = "tv_to_bayes") -> pd.DataFrame:
+    """One number per state as a character x k table: ``tv_to_bayes``, ``tv_prior``, or ``true_posterior`` (the
+    posterior weight of the character who really wrote the episodes)."""
+    fields = ("tv_to_bayes", "tv_prior", "true_posterior")
+    if field not in fields:
+        raise ValueError(f"field={field!r}; expected one of {list(fields)}")
+    if not states:
+        raise ValueError("states is empty; expected incontext_states(model, world)")
+
+    def value(view: IncontextView) -> float:
+        if field == "true_posterior":
+            return float(view.posterior[view.personas.index(view.persona)])
+        return float(getattr(view, field))
+
+    personas = list(dict.fromkeys(p for p, _ in states))
+    ks = sorted({k for _, k in states})
+    table = pd.DataFrame([[value(states[(p, k)]) for k in ks] for p in personas], index=personas,
+                         columns=pd.Index(ks, name="k"))
+    table.index.name = "character"
+    return table
+
+
 def fidelity_summary(records: pd.DataFrame) -> pd.DataFrame:
     """In-context fidelity over seeds (the ``in-context`` experiment's records), one row per k.
 

@@ -184,3 +184,16 @@ def test_fidelity_summary_arithmetic_and_bad_input():
     assert row.gap_closed == pytest.approx(np.mean([1 - 0.2 / 0.4, 1 - 0.2 / 0.4]))
     with pytest.raises(ValueError, match="tv_prior"):
         sampling.fidelity_summary(records.drop(columns="tv_prior"))
+
+
+def test_states_table(states, world):
+    tv = sampling.states_table(states)
+    assert list(tv.index) == list(world.personas) and list(tv.columns) == list(sampling.INCONTEXT_KS)
+    assert tv.loc["pirate", 2] == pytest.approx(states[("pirate", 2)].tv_to_bayes)
+    truth = sampling.states_table(states, "true_posterior")
+    assert truth.loc["robot", 0] == pytest.approx(world.prior[world.persona_index("robot")])
+    assert (sampling.states_table(states, "tv_prior")[0] < 1e-9).all()
+    with pytest.raises(ValueError, match="field"):
+        sampling.states_table(states, "accuracy")
+    with pytest.raises(ValueError, match="states"):
+        sampling.states_table({})

@@ -92,8 +92,11 @@ def loss_curve_figure(curve: pd.DataFrame, bayes_loss: float, heldout_loss: floa
         fig.add_scatter(x=[steps[-1]], y=[heldout_loss], mode="markers", name="network, held-out documents",
                         marker=dict(color=NETWORK_COLOR, symbol="star", size=14, line=dict(color="white", width=1)))
     fig.update_yaxes(type="log", tickvals=[0.3, 0.4, 0.5, 0.7, 1, 2, 3, 5])
-    return style(fig, "Pretraining: the loss falls toward the Bayes-optimal floor", "training step",
-                 "cross-entropy (nats per token, log scale)")
+    style(fig, "Pretraining: the loss falls toward the Bayes-optimal floor", "training step",
+          "cross-entropy (nats per token, log scale)", height=460)
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.22, xanchor="left", yanchor="top"),
+                      margin=dict(b=120))
+    return fig
 
 
 def seed_losses_figure(table: pd.DataFrame) -> go.Figure:
