@@ -1,0 +1,142 @@
+"""Student handouts (helpers.handouts): solutions out, check outputs cleared, everything else kept; HTML offline."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from helpers import PROJECT_ROOT, handouts, site
+
+LESSONS = handouts.find_lessons()
+PLOTLY = "application/vnd.plotly.v1+json"
+
+SOLUTION = "<details><summary>Solution</summary>\n\nThe answer is 42.\n\n```python\nx = 42\n```\n</details>"
+
+
+def made_up_lesson() -> nbformat.NotebookNode:
+    figure = {"data": [{"type": "bar", "y": [1, 2]}], "layout": {"title": {"text": "A figure"}}}
+    return new_notebook(cells=[
+        new_markdown_cell("# 98 · Made up\n\nOne line.\n\n**Time:** 5 min · **Needs:** nothing\n\n1. A · 2. B"),
+        new_code_cell("fig", execution_count=1, outputs=[
+            new_output("display_data", data={PLOTLY: figure, "text/plain": "Figure()"}),
+            new_output("stream", name="stdout", text="Figure: A figure. Two bars.\n")]),
+        new_markdown_cell("## 1. Exercises\n\n### Exercise 1 · Guess   (⏱ 5 min · ★☆☆)\nGuess."),
+        new_code_cell("my_guess = None\ncheck.exercise_9_1(my_guess);", execution_count=2,
+                      outputs=[new_output("stream", name="stdout", text="⏳ Not attempted yet\n")]),
+        new_markdown_cell(SOLUTION + "\n\n### Exercise 2\n\n<details><summary>Hint</summary>Look up.</details>\n\n"
+                          "<details open>\n<summary><b>Solution</b> (worked)</summary>\nSecond answer.\n</details>"),
+    ])
+
+
+def test_strip_solutions_replaces_each_block_and_keeps_hints():
+    text, count = handouts.strip_solutions(made_up_lesson().cells[4].source)
+    assert count == 2
+    assert text.count(handouts.SOLUTION_LINE) == 2
+    assert "42" not in text and "Second answer" not in text
+    assert "<details><summary>Hint</summary>Look up.</details>" in text
+    assert "### Exercise 2" in text
+
+
+def test_an_unclosed_solution_block_raises_instead_of_leaking():
+    with pytest.raises(ValueError, match="without a closing </details>"):
+        handouts.strip_solutions("<details><summary>Solution</summary>\nthe answer, never closed")
+
+
+def test_make_handout_clears_check_outputs_and_keeps_the_rest():
+    lesson = made_up_lesson()
+    before = nbformat.writes(lesson)
+    handout, removed, cleared = handouts.make_handout(lesson)
+    assert nbformat.writes(lesson) == before, "the lesson itself must not change"
+    assert (removed, cleared) == (2, 1)
+    assert handout.cells[3].outputs == [] and handout.cells[3].execution_count is None
+    assert handout.cells[1].outputs == lesson.cells[1].outputs, "figures and their text alternatives stay"
+    assert handout.cells[0].source.endswith(handouts.HANDOUT_NOTE)
+    assert handout.metadata["course_handout"] == {"solutions_removed": 2, "check_outputs_cleared": 1}
+    assert handouts.is_check_cell(new_code_cell("verdict = check.exercise_2_3(my_context)"))
+    assert not handouts.is_check_cell(new_code_cell("blazer = check.blazer_probability()"))
+
+
+def test_made_up_lesson_builds_notebooks_and_offline_html(tmp_path, capsys):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nbformat.write(made_up_lesson(), notebooks / "98_made_up.ipynb")
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# Not a lesson")]), notebooks / "instructor.ipynb")
+    report = handouts.build_handouts(notebooks, tmp_path / "handouts", readme=tmp_path / "no-readme.md")
+    assert [p.name for p in report.notebooks] == ["98_made_up.ipynb"], "only NN_name.ipynb lessons are handed out"
+    assert "98_made_up.ipynb: 2 solution(s) removed, 1 check output(s) cleared" in capsys.readouterr().out
+    page = (tmp_path / "handouts" / "site" / "98_made_up.html").read_text(encoding="utf-8")
+    assert handouts.SOLUTION_LINE.replace("'", "&#39;") in page or handouts.SOLUTION_LINE in page
+    assert "The answer is 42" not in page and "Second answer" not in page
+    assert "Not attempted yet" not in page
+    assert site.remote_references(page) == []
+    assert (tmp_path / "handouts" / "site" / "assets" / "plotly.min.js").is_file()
+    # a rebuild replaces the handouts; a foreign folder is never replaced
+    handouts.build_handouts(notebooks, tmp_path / "handouts", html=False, verbose=False)
+    assert not (tmp_path / "handouts" / "site").exists()
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("mine")
+    with pytest.raises(ValueError, match="not built by helpers.handouts"):
+        handouts.build_handouts(notebooks, foreign, verbose=False)
+    assert (foreign / "keep.txt").read_text() == "mine"
+
+
+def test_bad_input(tmp_path):
+    with pytest.raises(ValueError, match="notebooks_dir="):
+        handouts.build_handouts(tmp_path / "nowhere", tmp_path / "out", verbose=False)
+    with pytest.raises(ValueError, match="holds no lesson notebooks"):
+        handouts.build_handouts(tmp_path, tmp_path / "out", verbose=False)
+    assert handouts.main(["--notebooks", str(tmp_path / "nowhere")]) == 1
+
+
+# -- the real lessons ----------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_handouts(tmp_path_factory):
+    if not LESSONS:
+        pytest.skip("no lesson notebooks yet")
+    snapshot = tmp_path_factory.mktemp("lessons")
+    for path in LESSONS:  # a snapshot: lesson authors may rewrite a notebook while the tests run
+        shutil.copy(path, snapshot / path.name)
+    report = handouts.build_handouts(snapshot, tmp_path_factory.mktemp("out") / "handouts", html=False,
+                                     verbose=False)
+    return snapshot, report
+
+
+def test_every_lesson_has_a_handout_without_solutions(real_handouts):
+    snapshot, report = real_handouts
+    assert [p.name for p in report.notebooks] == [p.name for p in LESSONS]
+    for path in report.notebooks:
+        lesson = nbformat.read(snapshot / path.name, as_version=4)
+        handout = nbformat.read(path, as_version=4)
+        assert len(handout.cells) == len(lesson.cells)
+        text = "\n".join(c.source for c in handout.cells if c.cell_type == "markdown")
+        assert not re.search(r"<summary\b[^>]*>\s*(<[^>]+>\s*)*Solution", text, re.I), f"{path.name} leaks a solution"
+        solutions = sum(len(handouts.SOLUTION_BLOCK.findall(c.source)) for c in lesson.cells
+                        if c.cell_type == "markdown")
+        assert text.count(handouts.SOLUTION_LINE) == solutions == report.solutions_removed[path.name]
+
+
+def test_check_outputs_are_cleared_and_other_outputs_kept(real_handouts):
+    snapshot, report = real_handouts
+    for path in report.notebooks:
+        lesson = nbformat.read(snapshot / path.name, as_version=4)
+        handout = nbformat.read(path, as_version=4)
+        for before, after in zip(lesson.cells, handout.cells):
+            if handouts.is_check_cell(before):
+                assert after.outputs == [], f"{path.name}: a self-check's output is still there"
+            elif before.cell_type == "code":
+                assert after.outputs == before.outputs, f"{path.name}: an output other than a check changed"
+
+
+def test_lessons_with_exercises_lose_their_solutions():
+    """Every lesson after 00 has exercises with solutions (design.md); a handout build that removes none is broken."""
+    for path in LESSONS:
+        if path.name.startswith("00_"):
+            continue
+        _, removed, cleared = handouts.make_handout(nbformat.read(path, as_version=4))
+        assert removed >= 1, f"{path.name}: no <details><summary>Solution block found"
