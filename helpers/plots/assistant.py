@@ -16,10 +16,12 @@ from plotly.subplots import make_subplots
 
 from helpers.assistant import (CONDITIONS, EVIDENCE_METRICS, HELD_OUT_TASKS, TRAJECTORY_METRICS, EvidenceState,
                                speaker_shares)
-from helpers.plots import BAYES_COLOR, NETWORK_COLOR, PERSONA_COLORS, PERSONA_SYMBOLS, style
+from helpers.plots import BAYES_COLOR, NETWORK_COLOR, PERSONA_COLORS, style
 from helpers.training import PARAM_MODES
 from helpers.world import World
 
+#: Segments at least this large carry their name as text, so no reading depends on color alone.
+LABEL_SHARE = 0.08
 #: Colors of answers that are no one character's signature.
 SHARED_COLORS = {"generic": "#DDDDDD", "power-seeking": "#444444"}
 #: One color per condition of lesson 03 (the network's two post-training modes, before, and Bayes).
@@ -75,7 +77,8 @@ def mixture_figure(world: World, mixtures: Mapping[str, Sequence[float]], title:
     fig = go.Figure()
     for j, persona in enumerate(world.personas):
         fig.add_bar(x=names, y=weights[:, j], name=persona, marker_color=PERSONA_COLORS[persona],
-                    hovertemplate=f"{persona}: %{{y:.2f}}<extra>%{{x}}</extra>")
+                    text=[persona if w >= LABEL_SHARE else "" for w in weights[:, j]], textposition="inside",
+                    insidetextanchor="middle", hovertemplate=f"{persona}: %{{y:.2f}}<extra>%{{x}}</extra>")
     fig.update_layout(barmode="stack")
     fig.update_yaxes(range=[0, 1.12 if distances else 1.0])
     for name, distance in (distances or {}).items():
@@ -103,6 +106,8 @@ def answers_figure(world: World, sources: Mapping[str, Mapping[str, Sequence[flo
             continue
         fig.add_bar(y=[label for label, _ in rows], x=values, name=speaker, orientation="h",
                     marker_color=PERSONA_COLORS.get(speaker, SHARED_COLORS.get(speaker)),
+                    text=[speaker if v >= LABEL_SHARE else "" for v in values], textposition="inside",
+                    insidetextanchor="middle",
                     hovertemplate=f"{speaker}: %{{x:.2f}}<extra>%{{y}}</extra>")
     fig.update_layout(barmode="stack", legend=dict(traceorder="normal"))
     fig.update_yaxes(autorange="reversed")
