@@ -82,7 +82,7 @@ def first_cell(target: Path = COLAB_DIR, url: str | None = None, ref: str = REPO
             f'cell does nothing)\n'
             f'if "google.colab" in sys.modules and not os.path.isdir("{target}"): os.system({clone!r})\n'
             f'if "google.colab" in sys.modules: sys.path.insert(0, "{target}"); '
-            f'from helpers.colab import colab_setup; colab_setup()')
+            f'from helpers.colab import colab_setup; colab_setup("{target}")')
 
 
 def pinned_versions(pyproject: Path | None = None) -> dict[str, str]:
