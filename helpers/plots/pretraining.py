@@ -110,8 +110,8 @@ def seed_losses_figure(table: pd.DataFrame) -> go.Figure:
     high = float(max(table["bayes_optimal_loss"].max(), table["heldout_loss"].max()))
     fig.update_layout(barmode="group")
     fig.update_yaxes(range=[low - 3 * (high - low), high + (high - low)])
-    return style(fig, "Ten pretraining runs: the network stays just above the floor", "seed",
-                 "held-out cross-entropy (nats per token; axis does not start at 0)", height=380)
+    return style(fig, "Every pretraining run stays just above the floor (y axis does not start at 0)", "seed",
+                 "held-out loss (nats per token)", height=380)
 
 
 def next_token_figure(distributions: Mapping[str, pd.DataFrame]) -> go.Figure:
@@ -278,5 +278,7 @@ def fidelity_figure(records: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(tickvals=sorted(per_seed["k"].unique()))
     fig.update_yaxes(range=[0, max(0.7, float(per_seed[["tv_to_bayes", "tv_prior"]].max().max()) + 0.05)])
     seeds = per_seed["seed"].nunique()
-    return style(fig, f"Distance from exact Bayes over {seeds} seeds, all characters", "earlier episodes seen (k)",
-                 "total variation to the Bayes predictive (0-1)", height=400)
+    style(fig, f"Distance from exact Bayes over {seeds} seeds, all characters", "earlier episodes seen (k)",
+          "total variation to the Bayes predictive (0-1)", height=480)
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.2, xanchor="left", yanchor="top"), margin=dict(b=130))
+    return fig
