@@ -138,7 +138,7 @@ def _first_paragraph(texts: list[str], min_words: int = 20) -> str:
 
 def _title_markdown(body: str) -> str:
     """The title slide's text: summary, time line and objectives, without the section map."""
-    kept = [p for p in _paragraphs(body) if not re.match(r"^1\.\s.*·", p)]
+    kept = [p for p in _paragraphs(body) if not re.match(r"^\W*(sections?\W*)?1\.\s.*·", p, re.IGNORECASE)]
     return "\n\n".join(kept)
 
 
