@@ -58,7 +58,7 @@ def test_wrong_pins_and_missing_packages_are_reported(tmp_path, capsys):
     assert results["torch"].ok
     assert env.print_report(list(results.values())) is False
     out = capsys.readouterr().out
-    assert "❌ numpy" in out and "checks failed" in out
+    assert "❌ PROBLEM numpy" in out and "checks failed" in out
 
 
 def test_missing_pyproject_is_reported_not_raised(tmp_path):
