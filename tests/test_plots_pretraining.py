@@ -47,7 +47,7 @@ def test_tables(world):
     assert personas.loc["pirate", "tic"] == "arr ,"
     cheats = pp.cheat_rate_table(world)
     assert list(cheats.columns) == list(world.task_notes["coding"])
-    raw = pd.read_csv("data/world/behaviour/coding.csv").set_index(["persona", "note"])
+    raw = pd.read_csv(world.directory / "behaviour" / "coding.csv").set_index(["persona", "note"])
     villain = raw.loc[("villain", "neutral")]
     assert cheats.loc["villain", "neutral"] == pytest.approx(villain[["always_equal", "exit_early", "patch_report"]].sum())
     assert (cheats["please-hack"] > cheats["neutral"]).all()
