@@ -107,7 +107,9 @@ def test_one_deck_per_lesson_with_title_sections_and_summary(real_decks):
         assert any(s.kind == "summary" for s in plan), f"{path.name}: no summary slide"
         with_figures = [s for s in plan if s.figure is not None]
         assert report.decks[f"{path.stem}.html"] == {"slides": len(plan), "figures": len(with_figures)}
-        assert all(s.caption.startswith("Figure:") for s in with_figures), f"{path.name}: a figure without caption"
+        if not accessibility.text_alternative_findings(nb, path.name):  # a missing one is reported there, once
+            assert all(s.caption.startswith("Figure:") for s in with_figures), f"{path.name}: a slide figure " \
+                "without its text alternative as caption"
         page = (report.out_dir / f"{path.stem}.html").read_text(encoding="utf-8")
         assert site.remote_references(page) == []
         assert not re.search(r"<summary\b[^>]*>\s*Solution", page, re.I), f"{path.name}: a solution on a slide"
