@@ -132,6 +132,9 @@ class StaticOutputs(Preprocessor):
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "markdown":
+            cell.source = render_details_markdown(cell.source)
+            return cell, resources
         if cell.cell_type != "code":
             return cell, resources
         counts = resources["site"]
@@ -156,6 +159,26 @@ class StaticOutputs(Preprocessor):
             kept.append(output)
         cell.outputs = kept
         return cell, resources
+
+
+_DETAILS = re.compile(r"(<details\b[^>]*>\s*<summary>.*?</summary>)(.*?)(</details>)", re.S | re.I)
+_PRE = re.compile(r"<pre\b.*?</pre>", re.S | re.I)
+
+
+def render_details_markdown(source: str) -> str:
+    """Render the Markdown inside ``<details>`` blocks (exercise solutions) to HTML, as JupyterLab does.
+
+    A Markdown renderer ends an HTML block at the first blank line, so a solution written in Markdown would
+    spill out of its collapsed block. The inner Markdown is rendered here and the block is made blank-line free
+    (newlines inside ``<pre>`` become ``&#10;``, which displays the same).
+    """
+    def swap(match: re.Match) -> str:
+        inner = _markdown(match.group(2).strip()) if match.group(2).strip() else ""
+        inner = _PRE.sub(lambda m: m.group(0).replace("\n", "&#10;"), inner)
+        block = f"{match.group(1)}\n{inner}\n{match.group(3)}"
+        return re.sub(r"\n\s*\n", "\n", block)
+
+    return _DETAILS.sub(swap, source)
 
 
 def count_outputs(nb: nbformat.NotebookNode) -> dict[str, int]:

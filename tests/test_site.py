@@ -318,3 +318,14 @@ def test_the_same_notebooks_give_the_same_site(tmp_path):
     assert first.sizes == second.sizes
     for name in first.sizes:
         assert (first.site_dir / name).read_bytes() == (second.site_dir / name).read_bytes(), name
+
+
+def test_markdown_solutions_stay_inside_their_collapsed_block():
+    from helpers.site import render_details_markdown
+    source = ("Before\n\n<details><summary>Solution</summary>\n\nThe answer is **42**.\n\n```python\nx = 1\n\ny = 2\n```\n"
+              "\n</details>\n\nAfter")
+    out = render_details_markdown(source)
+    block = out[out.index("<details>"):out.index("</details>") + len("</details>")]
+    assert "<strong>42</strong>" in block and "<pre" in block and "&#10;" in block
+    assert "\n\n" not in block
+    assert out.startswith("Before\n\n") and out.endswith("\n\nAfter")
