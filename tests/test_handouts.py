@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers import PROJECT_ROOT, handouts, site
+from helpers import handouts, site
 
 LESSONS = handouts.find_lessons()
 PLOTLY = "application/vnd.plotly.v1+json"
