@@ -33,6 +33,7 @@ from typing import Any, Iterable, Iterator
 import nbformat
 
 from helpers import PROJECT_ROOT
+from helpers.handouts import find_lessons
 from helpers.plots import PERSONA_COLORS
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -40,8 +41,6 @@ IMAGE_MIMES = ("image/png", "image/svg+xml", "image/jpeg")
 #: The check names, as findings and tests use them.
 CHECKS = ("text-alternative", "persona-colour", "headings", "colour-only")
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
-#: Lesson notebooks: two digits, an underscore, a name (the instructor guide and scratch files are not lessons).
-LESSON_GLOB = "[0-9][0-9]_*.ipynb"
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -61,12 +60,8 @@ class Finding:
 
 
 def lesson_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """Every lesson notebook (``NN_name.ipynb``) in a folder, in file-name order."""
-    notebooks_dir = Path(notebooks_dir)
-    if not notebooks_dir.is_dir():
-        raise ValueError(f"notebooks_dir={str(notebooks_dir)!r} is not a folder; expected the lesson folder "
-                         f"(default {NOTEBOOKS_DIR})")
-    return sorted(notebooks_dir.glob(LESSON_GLOB))
+    """Every lesson notebook (``NN_name.ipynb``) in a folder, in file-name order (as the handouts find them)."""
+    return find_lessons(notebooks_dir)
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -118,17 +118,21 @@ def find_lessons(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
     return sorted(notebooks_dir.glob(LESSON_GLOB))
 
 
-def _prepare(out_dir: Path) -> None:
-    """Make ``out_dir`` an empty folder; only a folder this module built (or an empty one) is replaced."""
+def prepare_folder(out_dir: Path, marker: str, builder: str, subfolder: str) -> None:
+    """Make ``out_dir`` an empty folder with ``subfolder`` in it and the ``marker`` file of the module that built it.
+
+    Only a folder with the same marker (an earlier build) or an empty folder is replaced; anything else raises
+    ValueError, so a mistyped ``--out`` never deletes someone's files. Shared by the handouts and the slides.
+    """
     if out_dir.exists():
         if not out_dir.is_dir():
-            raise ValueError(f"out_dir={str(out_dir)!r} is a file; expected a folder for the handouts")
-        if any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-            raise ValueError(f"out_dir={str(out_dir)!r} is not empty and was not built by helpers.handouts "
-                             f"(no {MARKER} file); expected an empty folder or earlier handouts")
+            raise ValueError(f"out_dir={str(out_dir)!r} is a file; expected a folder to build into")
+        if any(out_dir.iterdir()) and not (out_dir / marker).exists():
+            raise ValueError(f"out_dir={str(out_dir)!r} is not empty and was not built by {builder} "
+                             f"(no {marker} file); expected an empty folder or an earlier build")
         shutil.rmtree(out_dir)
-    (out_dir / "notebooks").mkdir(parents=True)
-    (out_dir / MARKER).write_text("built by `python -m helpers.handouts`; rebuilt from scratch each time\n")
+    (out_dir / subfolder).mkdir(parents=True)
+    (out_dir / marker).write_text(f"built by `python -m {builder}`; rebuilt from scratch each time\n")
 
 
 def build_handouts(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = HANDOUTS_DIR, html: bool = True,
@@ -142,7 +146,7 @@ def build_handouts(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = HANDOUTS
     lessons = find_lessons(notebooks_dir)
     if not lessons:
         raise ValueError(f"notebooks_dir={str(notebooks_dir)!r} holds no lesson notebooks ({LESSON_GLOB})")
-    _prepare(out_dir)
+    prepare_folder(out_dir, MARKER, "helpers.handouts", "notebooks")
     report = HandoutReport(out_dir)
     for path in lessons:
         handout, removed, cleared = make_handout(nbformat.read(path, as_version=4))

@@ -34,11 +34,10 @@ from pathlib import Path
 import nbformat
 
 from helpers import PROJECT_ROOT, site
-from helpers.handouts import strip_solutions
+from helpers.handouts import LESSON_GLOB, find_lessons, prepare_folder, strip_solutions
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 SLIDES_DIR = PROJECT_ROOT / "slides"
-LESSON_GLOB = "[0-9][0-9]_*.ipynb"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 #: The file that marks a folder as slides this module built (so a rebuild may replace it).
 MARKER = ".course-slides"
@@ -366,18 +365,6 @@ class SlidesReport:
         return "\n".join(lines)
 
 
-def _prepare(out_dir: Path) -> None:
-    if out_dir.exists():
-        if not out_dir.is_dir():
-            raise ValueError(f"out_dir={str(out_dir)!r} is a file; expected a folder for the slides")
-        if any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-            raise ValueError(f"out_dir={str(out_dir)!r} is not empty and was not built by helpers.slides "
-                             f"(no {MARKER} file); expected an empty folder or earlier slides")
-        shutil.rmtree(out_dir)
-    (out_dir / "assets").mkdir(parents=True)
-    (out_dir / MARKER).write_text("built by `python -m helpers.slides`; rebuilt from scratch each time\n")
-
-
 def build_slides(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = SLIDES_DIR, verbose: bool = True) -> SlidesReport:
     """Write one deck per lesson notebook, the deck index and plotly.min.js into ``out_dir``.
 
@@ -385,13 +372,10 @@ def build_slides(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = SLIDES_DIR
     RuntimeError if a deck would load anything from the network.
     """
     notebooks_dir, out_dir = Path(notebooks_dir), Path(out_dir)
-    if not notebooks_dir.is_dir():
-        raise ValueError(f"notebooks_dir={str(notebooks_dir)!r} is not a folder; expected the lesson folder "
-                         f"(default {NOTEBOOKS_DIR})")
-    paths = sorted(notebooks_dir.glob(LESSON_GLOB))
+    paths = find_lessons(notebooks_dir)
     if not paths:
         raise ValueError(f"notebooks_dir={str(notebooks_dir)!r} holds no lesson notebooks ({LESSON_GLOB})")
-    _prepare(out_dir)
+    prepare_folder(out_dir, MARKER, "helpers.slides", "assets")
     shutil.copyfile(site.plotly_js_path(), out_dir / "assets" / "plotly.min.js")
     report, listed = SlidesReport(out_dir), []
     for path in paths:
