@@ -4,8 +4,9 @@ The handouts are the lessons without their solutions, for a class where students
 
 - ``handouts/notebooks/NN_name.ipynb``: each lesson notebook (``notebooks/[0-9][0-9]_*.ipynb``, found automatically)
   with every ``<details><summary>Solution...</summary> ... </details>`` block replaced by the line
-  :data:`SOLUTION_LINE`, and the outputs of the exercise self-check cells (cells that call ``exercise_N_M(...)``)
-  cleared, so nothing printed there gives an answer away. All other outputs (figures, tables) are kept, so the
+  :data:`SOLUTION_LINE`, and the self-checks' own outputs cleared in the cells that call ``exercise_N_M(...)`` (the
+  printed verdict and the return value; anything else such a cell prints, like a table the exercise needs, stays),
+  so nothing printed there gives an answer away. All other outputs (figures, tables) are kept, so the
   handout reads like the lesson; a student runs it in JupyterLab from a copy of the repository (the handout
   notebooks import ``helpers`` like the lessons do);
 - ``handouts/site/``: the same handouts as static HTML, built by the course site's own builder
@@ -47,6 +48,8 @@ SOLUTION_BLOCK = re.compile(
     re.IGNORECASE | re.DOTALL)
 #: An exercise self-check call: ``check.exercise_1_2(...)``, ``lesson04.exercise_4_1(...)``.
 CHECK_CALL = re.compile(r"\bexercise_\d+_\d+\s*\(")
+#: How a self-check's printed verdict starts (helpers.checks: "✅ Correct", "💡 Not yet", "⏳ Not attempted yet").
+VERDICT_PREFIXES = ("✅", "💡", "⏳")
 
 
 def strip_solutions(markdown: str) -> tuple[str, int]:
@@ -67,6 +70,26 @@ def strip_solutions(markdown: str) -> tuple[str, int]:
 def is_check_cell(cell: nbformat.NotebookNode) -> bool:
     """A code cell that calls an exercise self-check (``exercise_N_M(...)``)."""
     return cell.cell_type == "code" and bool(CHECK_CALL.search(cell.source))
+
+
+def without_verdicts(outputs: list) -> list:
+    """A check cell's outputs without the check's own output: its printed verdict (from the first line that starts
+    with a verdict mark to the end of that printout) and its return value. Other printed text, such as a table the
+    exercise needs, is kept."""
+    kept = []
+    for output in outputs:
+        if output.get("output_type") == "execute_result":
+            continue  # the check's return value (a cell that ends with the check call)
+        if output.get("output_type") == "stream":
+            lines = output.get("text", "").splitlines(keepends=True)
+            cut = next((k for k, line in enumerate(lines) if line.lstrip().startswith(VERDICT_PREFIXES)), None)
+            if cut is not None:
+                output = copy.deepcopy(output)
+                output["text"] = "".join(lines[:cut])
+            if not output.get("text", "").strip():
+                continue  # nothing left but blank lines
+        kept.append(output)
+    return kept
 
 
 @dataclass
@@ -102,9 +125,9 @@ def make_handout(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int,
                 cell.source = cell.source.rstrip() + "\n\n" + HANDOUT_NOTE
                 noted = True
         elif is_check_cell(cell):
-            cleared += bool(cell.get("outputs"))
-            cell.outputs = []
-            cell.execution_count = None
+            outputs = without_verdicts(cell.get("outputs", []))
+            cleared += outputs != cell.get("outputs", [])
+            cell.outputs = outputs
     handout.metadata["course_handout"] = {"solutions_removed": removed, "check_outputs_cleared": cleared}
     return handout, removed, cleared
 

@@ -25,8 +25,10 @@ def made_up_lesson() -> nbformat.NotebookNode:
             new_output("display_data", data={PLOTLY: figure, "text/plain": "Figure()"}),
             new_output("stream", name="stdout", text="Figure: A figure. Two bars.\n")]),
         new_markdown_cell("## 1. Exercises\n\n### Exercise 1 · Guess   (⏱ 5 min · ★☆☆)\nGuess."),
-        new_code_cell("my_guess = None\ncheck.exercise_9_1(my_guess);", execution_count=2,
-                      outputs=[new_output("stream", name="stdout", text="⏳ Not attempted yet\n")]),
+        new_code_cell("print(table)\nmy_guess = None\ncheck.exercise_9_1(my_guess)", execution_count=2,
+                      outputs=[new_output("stream", name="stdout",
+                                          text="cheat    0.595\n⏳ Not attempted yet: set my_guess\n  to a number\n"),
+                               new_output("execute_result", execution_count=2, data={"text/plain": "'hint'"})]),
         new_markdown_cell(SOLUTION + "\n\n### Exercise 2\n\n<details><summary>Hint</summary>Look up.</details>\n\n"
                           "<details open>\n<summary><b>Solution</b> (worked)</summary>\nSecond answer.\n</details>"),
     ])
@@ -52,7 +54,8 @@ def test_make_handout_clears_check_outputs_and_keeps_the_rest():
     handout, removed, cleared = handouts.make_handout(lesson)
     assert nbformat.writes(lesson) == before, "the lesson itself must not change"
     assert (removed, cleared) == (2, 1)
-    assert handout.cells[3].outputs == [] and handout.cells[3].execution_count is None
+    (kept,) = handout.cells[3].outputs
+    assert kept["text"] == "cheat    0.595\n", "the check's verdict and return value go, the table it needs stays"
     assert handout.cells[1].outputs == lesson.cells[1].outputs, "figures and their text alternatives stay"
     assert handout.cells[0].source.endswith(handouts.HANDOUT_NOTE)
     assert handout.metadata["course_handout"] == {"solutions_removed": 2, "check_outputs_cleared": 1}
@@ -128,9 +131,17 @@ def test_check_outputs_are_cleared_and_other_outputs_kept(real_handouts):
         handout = nbformat.read(path, as_version=4)
         for before, after in zip(lesson.cells, handout.cells):
             if handouts.is_check_cell(before):
-                assert after.outputs == [], f"{path.name}: a self-check's output is still there"
+                text = "".join(o.get("text", "") for o in after.outputs)
+                assert not any(mark in text for mark in handouts.VERDICT_PREFIXES), f"{path.name}: a verdict is left"
+                assert all(o.get("output_type") != "execute_result" for o in after.outputs)
             elif before.cell_type == "code":
                 assert after.outputs == before.outputs, f"{path.name}: an output other than a check changed"
+
+
+def test_verdict_marks_match_the_self_checks():
+    from helpers.checks import _ICONS
+
+    assert all(icon.startswith(handouts.VERDICT_PREFIXES) for icon in _ICONS.values())
 
 
 def test_lessons_with_exercises_lose_their_solutions():
