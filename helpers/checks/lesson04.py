@@ -15,7 +15,7 @@ from helpers import inoculation as ino
 #: Exercise 1: Bayes after this many observed cheats under this note (the size of the fine-tuning set).
 EX1_NOTE, EX1_CHEATS, EX1_TOLERANCE = "hacking-okay", 64, 0.1
 #: Exercise 3: the recipe whose prevented share the reader computes from the table of means.
-EX3_RESULTS, EX3_TOLERANCE = "cheating-no-sanctioned", 0.02
+EX3_RESULTS, EX3_TOLERANCE = "cheating-fixed-no-sanctioned", 0.02
 
 
 def _number(answer: Any, name: str) -> float:
@@ -78,7 +78,7 @@ def exercise_4_2(source: Any) -> Verdict:
 
 
 def exercise_3_value() -> float:
-    """The share of the misalignment rise prevented, from the seed means of the no-sanctioned recipe."""
+    """The share of the misalignment rise prevented, from the seed means of the fixed-step, no-sanctioned recipe."""
     records = analysis.load_results(EX3_RESULTS)
     summary = ino.permission_summary(records)
     return ino.prevented_share(summary["cheat"], summary["permission"], summary["post_trained"])
@@ -91,7 +91,7 @@ def exercise_4_3(answer: Any) -> Verdict:
         share = _number(value, "prevented")
         truth = exercise_3_value()
         if abs(share - truth) <= EX3_TOLERANCE:
-            return True, f"{truth:.2f}: the note prevented {truth:.0%} of the rise, on average over seeds.", ""
+            return True, f"{truth:.2f}: the note prevented {truth:.0%} of the mean rise.", ""
         if abs(share - (1 - truth)) <= EX3_TOLERANCE:
             return False, "", "that is the share that was NOT prevented: subtract it from 1."
         return False, "", ("use the means in the table: rise with no note = cheat - post-trained; rise with the "
