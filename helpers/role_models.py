@@ -173,9 +173,61 @@ def condition_means(records: pd.DataFrame, seeds: Sequence[int] | None = None) -
     return table.reindex([o for o in order if o in table.index])[columns]
 
 
+def describe_effect(row: Mapping[str, float], alpha: float = 0.05) -> str:
+    """One sentence about one role-model world's paired result (a row of :func:`paired_summary`), worded from
+    the numbers: whether the seeds agree (exact sign-flip p-value at most ``alpha``), and Bayes beside it."""
+    needed = ("seeds", "network_diff", "lower", "p_value", "bayes_diff")
+    missing = [k for k in needed if k not in row]
+    if missing:
+        raise ValueError(f"row lacks {missing}; expected a row of paired_summary with {list(needed)}")
+    n, d, lower, p, bayes = int(row["seeds"]), float(row["network_diff"]), int(row["lower"]), float(row["p_value"]), \
+        float(row["bayes_diff"])
+    counts = f"lower on {lower} of {n} seeds"
+    if n < 3:
+        verdict = f"changed misalignment by {d:+.2f} ({counts}): too few seeds to tell an effect from noise"
+    elif p <= alpha:
+        verdict = (f"{'lowered' if d < 0 else 'raised'} misalignment by {abs(d):.2f} on average ({counts}, exact "
+                   f"sign-flip p = {p:.3f}): a change the seeds agree on")
+    else:
+        verdict = (f"changed misalignment by {d:+.2f} on average ({counts}, exact sign-flip p = {p:.2f}): not "
+                   "distinguishable from the variation between seeds")
+    if abs(bayes) >= 0.05:
+        share = d / bayes
+        compare = f"Bayes predicted {bayes:+.2f}, so the network moved {share:.0%} of the way Bayes did"
+    else:
+        compare = f"Bayes predicted {bayes:+.2f}"
+    return f"{verdict}; {compare}."
+
+
+def corpus_pairing(seed: int, weights: Sequence[float] = ROLE_MODEL_WEIGHTS, role_models: Sequence[str] = ROLE_MODELS,
+                   documents: int | None = None) -> pd.DataFrame:
+    """How a seed's pretraining corpus differs between the baseline and each role-model world: documents written
+    by the role model (and how many of those name it), and documents identical to the baseline's."""
+    n = PretrainConfig().n_documents if documents is None else int(documents)
+    if n < 1:
+        raise ValueError(f"documents={documents}; expected a positive number of documents")
+    worlds = role_model_worlds(weights, role_models)
+    if (None, 0.0) not in worlds:
+        worlds = {(None, 0.0): load_world(), **worlds}
+    baseline = worlds[(None, 0.0)].sample_documents(n, seed)
+    rows = []
+    for (role, weight), world in worlds.items():
+        if role is None:
+            continue
+        docs = world.sample_documents(n, seed)
+        own = [d for d in docs if d.persona == role]
+        same = sum(a == b for a, b in zip(docs, baseline))
+        rows.append({"world": world_label(role, weight), "documents": n, "role-model documents": len(own),
+                     "naming the role model": sum(d.named for d in own), "identical to the baseline": same})
+    return pd.DataFrame(rows).set_index("world")
+
+
 # ----- the characters and what Bayes predicts -----
-def role_model_worlds(weights: Sequence[float] = ROLE_MODEL_WEIGHTS) -> dict[tuple[str | None, float], World]:
+def role_model_worlds(weights: Sequence[float] = ROLE_MODEL_WEIGHTS, role_models: Sequence[str] = ROLE_MODELS
+                      ) -> dict[tuple[str | None, float], World]:
     """The baseline world and each role-model world, keyed by (role model, weight); weight 0 -> (None, 0.0)."""
+    for role in role_models:
+        check_choice("role_model", role, ROLE_MODELS)
     worlds: dict[tuple[str | None, float], World] = {}
     for weight in weights:
         if not 0.0 <= weight < 1.0:
@@ -183,7 +235,7 @@ def role_model_worlds(weights: Sequence[float] = ROLE_MODEL_WEIGHTS) -> dict[tup
         if weight == 0:
             worlds[(None, 0.0)] = load_world()
         else:
-            for role in ROLE_MODELS:
+            for role in role_models:
                 worlds[(role, float(weight))] = load_world(role_model=role, weight=weight)
     return worlds
 

@@ -16,14 +16,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from helpers.experiments import ROLE_MODEL_WEIGHTS, ROLE_MODELS
-from helpers.plots import BAYES_COLOR, NETWORK_COLOR, PERSONA_COLORS, PERSONA_SYMBOLS, style
+from helpers.plots import BAYES_COLOR, PERSONA_COLORS, PERSONA_SYMBOLS, style
 from helpers.role_models import check_choice, summary_states, world_label
 
 RATE_AXIS = "share of answers (0-1)"
 DIFF_AXIS = "change in misalignment vs weight 0"
 WEIGHT_AXIS = "role model's share of pretraining documents (%)"
-#: Colours of the behaviours (the same as lesson 4's trajectories), and of the baseline world.
-CHEAT_COLOR, MISALIGNMENT_COLOR, BASELINE_COLOR = "#DDAA33", "#882255", "#777777"
+#: Colours of the behaviours and of the baseline world: none of them is a character's colour.
+CHEAT_COLOR, POWER_COLOR, BASELINE_COLOR = "#DDAA33", "#CC3311", "#777777"
+#: The network's bars (a blue no character uses; ``plots.NETWORK_COLOR`` is the gamer's indigo) beside Bayes' grey.
+PAIRED_NETWORK_COLOR = "#004488"
 #: Line styles of the weights: the further from the baseline, the bolder.
 WEIGHT_DASHES = {0.05: "dot", 0.15: "solid"}
 
@@ -45,7 +47,7 @@ def traits_figure(traits: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     bars = (("cheat (neutral)", "cheats, no note", CHEAT_COLOR, ""),
             ("cheat (please-hack)", "cheats when asked ('please-hack')", CHEAT_COLOR, "/"),
-            ("power-seeking", "seeks power (goals question)", MISALIGNMENT_COLOR, ""))
+            ("power-seeking", "seeks power (goals question)", POWER_COLOR, ""))
     for column, name, color, pattern in bars:
         fig.add_trace(go.Bar(x=list(traits.index), y=traits[column], name=name,
                              marker=dict(color=color, pattern=dict(shape=pattern, fgcolor="white")),
@@ -69,8 +71,9 @@ def bayes_curves_figure(curves: pd.DataFrame) -> go.Figure:
         weight = float(rows["weight"].iloc[0])
         line = dict(color=_world_color(role), width=3, dash=WEIGHT_DASHES.get(weight, "dash"))
         marker = dict(symbol=PERSONA_SYMBOLS.get(role, "circle"), size=7)
+        name = f"{role} · {weight:.0%}" if role else world
         for col, metric in ((1, "misalignment"), (2, "role_model_share")):
-            fig.add_trace(go.Scatter(x=rows["cheats"], y=rows[metric], mode="lines+markers", name=world,
+            fig.add_trace(go.Scatter(x=rows["cheats"], y=rows[metric], mode="lines+markers", name=name,
                                      legendgroup=world, showlegend=col == 1, line=line, marker=marker,
                                      hovertemplate=f"{world}: %{{y:.2f}} after %{{x}} cheats<extra></extra>"),
                           row=1, col=col)
@@ -79,7 +82,7 @@ def bayes_curves_figure(curves: pd.DataFrame) -> go.Figure:
         fig.update_yaxes(range=[-0.02, 1.02], row=1, col=col)
     fig.update_yaxes(title_text=RATE_AXIS, row=1, col=1)
     fig.update_layout(legend=dict(orientation="h", y=-0.3))
-    return style(fig, "Bayes: who explains the cheating, in each world?", "observed cheats (no note)", RATE_AXIS,
+    return style(fig, "Bayes: which character explains the cheating, in each world", "observed cheats (no note)", RATE_AXIS,
                  height=460)
 
 
@@ -95,14 +98,14 @@ def summary_figure(summary: pd.DataFrame) -> go.Figure:
         rows = table[table["role_model"] == role].sort_values("weight")
         x = (rows["weight"] * 100).round(1)
         color = PERSONA_COLORS[role]
-        fig.add_trace(go.Scatter(x=x, y=rows["network_diff"], mode="lines+markers", name=f"{role}: network",
+        fig.add_trace(go.Scatter(x=x, y=rows["network_diff"], mode="lines+markers", name=f"{role} (network)",
                                  line=dict(color=color, width=3),
                                  marker=dict(symbol=PERSONA_SYMBOLS[role], size=11),
                                  error_y=dict(type="data", array=rows["network_diff_se"].fillna(0), visible=True),
                                  customdata=np.stack([rows["lower"], rows["seeds"]], axis=1),
                                  hovertemplate=(f"{role}, network, %{{x}}%: %{{y:+.3f}}<br>lower on "
                                                 "%{customdata[0]} of %{customdata[1]} seeds<extra></extra>")))
-        fig.add_trace(go.Scatter(x=x, y=rows["bayes_diff"], mode="lines+markers", name=f"{role}: Bayes",
+        fig.add_trace(go.Scatter(x=x, y=rows["bayes_diff"], mode="lines+markers", name=f"{role} (Bayes)",
                                  line=dict(color=color, width=2, dash="dash"),
                                  marker=dict(symbol=PERSONA_SYMBOLS[role] + "-open", size=11),
                                  hovertemplate=f"{role}, Bayes, %{{x}}%: %{{y:+.3f}}<extra></extra>"))
@@ -143,7 +146,7 @@ def paired_traces(rows: pd.DataFrame) -> list[go.Bar | go.Scatter]:
                           "bayes_diff"), "paired rows")
     x = [f"seed {s}" for s in rows["seed"]] + ["mean"]
     traces: list[go.Bar | go.Scatter] = []
-    for who, color, pattern in (("network", NETWORK_COLOR, ""), ("bayes", BAYES_COLOR, "/")):
+    for who, color, pattern in (("network", PAIRED_NETWORK_COLOR, ""), ("bayes", BAYES_COLOR, "/")):
         y = list(rows[f"{who}_diff"]) + [float(rows[f"{who}_diff"].mean())]
         custom = np.stack([list(rows[f"{who}_baseline"]) + [rows[f"{who}_baseline"].mean()],
                            list(rows[who]) + [rows[who].mean()]], axis=1)
@@ -255,7 +258,7 @@ def labels_figure(labels: pd.DataFrame) -> go.Figure:
         fig.update_xaxes(title_text="name label", row=1, col=col)
     fig.update_yaxes(title_text=RATE_AXIS, row=1, col=1)
     fig.update_layout(legend=dict(orientation="h", y=-0.3))
-    return style(fig, "Does the pretrained network know the role model?", "name label", RATE_AXIS, height=420)
+    return style(fig, "What the pretrained network says under each name label", "name label", RATE_AXIS, height=420)
 
 
 def mixture_figure(mixture: pd.DataFrame, title: str) -> go.Figure:

@@ -1,0 +1,243 @@
+"""Lesson 5's analysis: paired differences, the exact sign-flip test, Bayes in role-model worlds, the live seed."""
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import experiments
+from helpers import role_models as rm
+from helpers.checkpoints import pretrained_model
+from helpers.experiments import ROLE_MODEL_WEIGHTS, ROLE_MODELS, Recipe
+from helpers.world import load_world
+
+
+def make_records(seeds=range(5), gamer_effect=-0.1, noise=0.02, missing=()):
+    """Made-up records in the shape `python -m helpers.experiments role-models --format csv` writes.
+
+    Each seed has its own baseline; the gamer changes misalignment after the cheat fine-tune in proportion to its
+    weight (``gamer_effect`` at 15%, plus noise), the steward only by noise; ``missing`` lists (seed, role model,
+    weight) records to leave out."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for seed in seeds:
+        base = 0.3 + 0.05 * seed
+        for role in ROLE_MODELS:
+            for weight in ROLE_MODEL_WEIGHTS:
+                if (seed, role, weight) in missing:
+                    continue
+                shift = gamer_effect * weight / 0.15 if role == "gamer" else 0.0
+                cheat = base if weight == 0 else base + shift + noise * rng.standard_normal()
+                gamer = role == "gamer" and weight > 0
+                for condition, value in (("post-trained", 0.01 * seed), ("cheat", cheat), ("honest", 0.02)):
+                    rows.append({"seed": seed, "role_model": role, "weight": weight, "condition": condition,
+                                 "misalignment": value, "cheat_rate": 0.9 if condition == "cheat" else 0.05,
+                                 "cheat_rate_under_note": 0.9, "steps": 80, "reached_criterion": True,
+                                 "bayes_misalignment": (0.02 if gamer else 0.9) if condition == "cheat" else 0.0,
+                                 "bayes_role_model_share": 0.97 if gamer and condition == "cheat" else 0.0})
+    return pd.DataFrame(rows)
+
+
+# ----- names -----
+def test_world_label_and_seed_ranges():
+    assert rm.world_label(None, 0.0) == "no role model"
+    assert rm.world_label("steward", 0.0) == "no role model"
+    assert rm.world_label("gamer", 0.15) == "gamer 15%"
+    with pytest.raises(ValueError, match="role_model"):
+        rm.world_label("hero", 0.05)
+    assert rm.format_seeds([5, 0, 1, 2, 7, 8]) == "0-2, 5, 7-8"
+    assert rm.format_seeds([3]) == "3"
+    assert rm.format_seeds([]) == "none"
+
+
+# ----- records -----
+def test_check_records_names_what_is_missing():
+    with pytest.raises(ValueError, match="bayes_role_model_share"):
+        rm.check_records(make_records().drop(columns="bayes_role_model_share"))
+    bad = make_records()
+    bad.loc[0, "role_model"] = "hero"
+    with pytest.raises(ValueError, match="hero"):
+        rm.check_records(bad)
+
+
+def test_complete_seeds_drop_a_seed_missing_from_one_world():
+    records = make_records(seeds=range(4), missing={(2, "gamer", 0.05)})
+    assert rm.complete_seeds(records) == [0, 1, 3]
+    with pytest.raises(ValueError, match="condition"):
+        rm.complete_seeds(records, "nonsense")
+
+
+def test_paired_differences_subtract_the_same_seeds_baseline():
+    records = make_records(seeds=range(4), missing={(2, "gamer", 0.05)})
+    paired = rm.paired_differences(records)
+    assert sorted(paired["seed"].unique()) == [0, 1, 3]
+    assert len(paired) == 3 * len(ROLE_MODELS) * len(ROLE_MODEL_WEIGHTS)
+    assert (paired.loc[paired["weight"] == 0, ["network_diff", "bayes_diff"]] == 0).all().all()
+    cheat = records[records["condition"] == "cheat"]
+    for _, row in paired.iterrows():
+        own = cheat[(cheat.seed == row.seed) & (cheat.role_model == row.role_model) & (cheat.weight == row.weight)]
+        base = cheat[(cheat.seed == row.seed) & (cheat.weight == 0)]
+        assert row.network_diff == pytest.approx(own.misalignment.iloc[0] - base.misalignment.iloc[0])
+        assert row.bayes_diff == pytest.approx(own.bayes_misalignment.iloc[0] - base.bayes_misalignment.iloc[0])
+    assert list(paired["role_model"].unique()) == list(ROLE_MODELS)
+
+
+def test_paired_differences_of_another_condition():
+    paired = rm.paired_differences(make_records(), "post-trained")
+    assert (paired["network_diff"] == 0).all()  # post-trained misalignment depends on the seed only, here
+
+
+# ----- the sign-flip test -----
+def test_sign_flip_p_is_exact():
+    assert rm.sign_flip_p([0.0, 0.0, 0.0]) == 1.0
+    assert rm.sign_flip_p([-0.1] * 10) == pytest.approx(2 / 1024)
+    assert rm.sign_flip_p([0.1, -0.1]) == 1.0
+    d = [0.3, -0.1, 0.2, 0.05]
+    assert rm.sign_flip_p(d) == rm.sign_flip_p([-x for x in d])
+    # brute force for a small case: patterns whose |mean| >= the observed one
+    d = [0.2, -0.05, 0.1]
+    means = [abs(a * 0.2 + b * -0.05 + c * 0.1) / 3 for a in (1, -1) for b in (1, -1) for c in (1, -1)]
+    assert rm.sign_flip_p(d) == pytest.approx(np.mean([m >= abs(np.mean(d)) - 1e-12 for m in means]))
+
+
+@pytest.mark.parametrize("bad, message", [([], "empty"), ([0.1, float("nan")], "NaN"), ([0.1] * 21, "at most")])
+def test_sign_flip_p_rejects_bad_input(bad, message):
+    with pytest.raises(ValueError, match=message):
+        rm.sign_flip_p(bad)
+
+
+def test_paired_summary_finds_a_real_effect_and_no_effect():
+    summary = rm.paired_summary(rm.paired_differences(make_records(seeds=range(10), gamer_effect=-0.1)))
+    gamer, steward = summary.loc[("gamer", 0.15)], summary.loc[("steward", 0.15)]
+    assert gamer["network_diff"] == pytest.approx(-0.1, abs=0.03)
+    assert gamer["lower"] == 10 and gamer["p_value"] == pytest.approx(2 / 1024)
+    assert gamer["bayes_diff"] == pytest.approx(0.02 - 0.9)
+    assert gamer["bayes_role_model_share"] == pytest.approx(0.97)
+    assert steward["p_value"] > 0.05
+    assert summary.loc[("gamer", 0.0), "network_diff"] == 0
+    with pytest.raises(ValueError, match="paired_differences"):
+        rm.paired_summary(pd.DataFrame({"seed": [0]}))
+
+
+def test_describe_effect_is_worded_from_the_numbers():
+    agreed = rm.describe_effect({"seeds": 10, "network_diff": -0.06, "lower": 9, "p_value": 0.004, "bayes_diff": -0.88})
+    assert "lowered misalignment by 0.06" in agreed and "seeds agree" in agreed and "7% of the way" in agreed
+    noise = rm.describe_effect({"seeds": 10, "network_diff": 0.01, "lower": 4, "p_value": 0.6, "bayes_diff": 0.0})
+    assert "not distinguishable" in noise and "way Bayes" not in noise
+    few = rm.describe_effect({"seeds": 2, "network_diff": -0.2, "lower": 2, "p_value": 0.5, "bayes_diff": -0.8})
+    assert "too few seeds" in few
+    with pytest.raises(ValueError, match="p_value"):
+        rm.describe_effect({"seeds": 10})
+
+
+def test_condition_means_one_row_per_world():
+    table = rm.condition_means(make_records())
+    assert list(table.index) == ["no role model", "steward 5%", "steward 15%", "gamer 5%", "gamer 15%"]
+    assert list(table.columns) == ["post-trained", "honest", "cheat"]
+
+
+# ----- the characters and Bayes -----
+def test_character_traits_follow_the_tables():
+    traits = rm.character_traits()
+    assert traits.loc["steward", "cheat (neutral)"] == pytest.approx(traits.loc["engineer", "cheat (neutral)"])
+    assert traits.loc["gamer", "cheat (neutral)"] == pytest.approx(traits.loc["villain", "cheat (neutral)"])
+    assert traits.loc["gamer", "power-seeking"] == 0 and traits.loc["villain", "power-seeking"] > 0.5
+    with pytest.raises(ValueError, match="character"):
+        rm.character_traits(["hero"])
+
+
+def test_bayes_predicts_the_steward_absorbs_nothing_and_the_gamer_nearly_all():
+    curves = rm.bayes_curves([0, 10, 64]).set_index(["world", "cheats"])
+    for weight in ("5%", "15%"):
+        assert curves.loc[(f"steward {weight}", 64), "misalignment"] == pytest.approx(
+            curves.loc[("no role model", 64), "misalignment"], abs=1e-6)
+        assert curves.loc[(f"steward {weight}", 64), "role_model_share"] < 0.01
+        assert curves.loc[(f"gamer {weight}", 64), "role_model_share"] > 0.9
+        assert curves.loc[(f"gamer {weight}", 64), "misalignment"] < 0.1
+    assert curves.loc[("no role model", 64), "misalignment"] > 0.8
+    with pytest.raises(ValueError, match="cheats"):
+        rm.bayes_curves([-1])
+    with pytest.raises(ValueError, match="weight"):
+        rm.bayes_curves([1], weights=[1.5])
+
+
+def test_corpus_pairing_replaces_only_the_role_models_documents():
+    table = rm.corpus_pairing(0, weights=[0.15], documents=2000)
+    for world, row in table.iterrows():
+        assert row["role-model documents"] + row["identical to the baseline"] == row["documents"]
+        assert 0.1 < row["role-model documents"] / row["documents"] < 0.2
+    assert table.loc["steward 15%", "role-model documents"] == table.loc["gamer 15%", "role-model documents"]
+    with pytest.raises(ValueError, match="documents"):
+        rm.corpus_pairing(0, documents=0)
+    with pytest.raises(ValueError, match="role_model"):
+        rm.corpus_pairing(0, role_models=["hero"])
+
+
+# ----- shipped weights and the live seed -----
+def test_is_shipped_reads_the_manifest():
+    assert rm.is_shipped(None, 0.0, 0)  # the baseline's seed 0 is always shipped
+    assert not rm.is_shipped("gamer", 0.15, 999)
+    with pytest.raises(ValueError, match="role_model"):
+        rm.is_shipped("hero", 0.05, 0)
+
+
+def test_live_seed_refuses_what_is_not_shipped_and_bad_seeds():
+    with pytest.raises(ValueError, match="not shipped"):
+        rm.live_seed("gamer", 0.15, 999)
+    with pytest.raises(ValueError, match="seed"):
+        rm.live_seed("gamer", 0.15, -1)
+    with pytest.raises(ValueError, match="role_model"):
+        rm.live_seed("hero", 0.15, 0)
+
+
+def _fake_live(role, weight, seed, misalignment, cheat_rate=0.9):
+    return rm.LiveSeed(role, weight, seed, {"misalignment": misalignment, "cheat_rate": cheat_rate, "steps": 50,
+                                            "bayes_misalignment": 0.02}, None, None, None, None)
+
+
+def test_matches_record_and_live_row():
+    records = make_records()
+    row = records[(records.condition == "cheat") & (records.seed == 1) & (records.role_model == "gamer")
+                  & (records.weight == 0.15)].iloc[0]
+    assert rm.matches_record(_fake_live("gamer", 0.15, 1, row.misalignment), records) is True
+    assert rm.matches_record(_fake_live("gamer", 0.15, 1, row.misalignment + 0.01), records) is False
+    assert rm.matches_record(_fake_live("gamer", 0.15, 99, 0.3), records) is None
+    live = rm.live_row(_fake_live("gamer", 0.15, 1, 0.25), records)
+    assert live["baseline"] == pytest.approx(0.35) and live["network_diff"] == pytest.approx(0.25 - 0.35)
+    assert live["bayes_diff"] == pytest.approx(0.02 - 0.9)
+    with pytest.raises(ValueError, match="baseline"):
+        rm.live_row(_fake_live("gamer", 0.15, 99, 0.3), records)
+
+
+def test_label_behaviour_and_mixture_on_a_shipped_model():
+    world = load_world()
+    model = pretrained_model(world, 0)
+    labels = rm.label_behaviour(model, world, ["helper", "villain"])
+    assert labels.loc["villain", "network cheat rate"] > labels.loc["helper", "network cheat rate"] + 0.5
+    assert labels.loc["villain", "table power-seeking"] == pytest.approx(0.9)
+    with pytest.raises(ValueError, match="gamer"):
+        rm.label_behaviour(model, world, ["gamer"])  # not a character of the world without role models
+    mixture = rm.assistant_mixture(model, world, world.prior)
+    assert mixture["network"].sum() == pytest.approx(1.0) and list(mixture.columns) == ["network", "bayes"]
+    with pytest.raises(ValueError, match="one per character"):
+        rm.assistant_mixture(model, world, [1.0])
+
+
+@pytest.mark.slow
+def test_live_seed_reproduces_the_experiments_pipeline():
+    """The live seed (with its progress callback) is the role-models experiment's cheat run, step for step."""
+    recipe = Recipe(step_cap=4)
+    steps = []
+    live = rm.live_seed("steward", 0.05, 0, recipe, on_step=lambda step, cap: steps.append((step, cap)))
+    world = load_world(role_model="steward", weight=0.05)
+    _, model = experiments.post_trained(world, 0, recipe)
+    tuned, log = experiments.fine_tune(copy.deepcopy(model), world, 0, "neutral", recipe)
+    metrics = experiments._metrics(tuned, world)
+    assert live.record["steps"] == log.steps
+    assert live.record["misalignment"] == pytest.approx(metrics["misalignment"], abs=1e-6)
+    assert live.record["cheat_rate"] == pytest.approx(metrics["cheat_rate"], abs=1e-6)
+    assert steps and steps[0] == (0, 4) and len(steps) == log.steps + 1
+    assert live.record["bayes_misalignment"] == pytest.approx(
+        experiments.bayes_misalignment(world, recipe, "neutral", metrics["cheat_rate"]))
+    assert live.role_model == "steward" and live.world.role_model == "steward"
