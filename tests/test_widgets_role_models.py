@@ -1,0 +1,66 @@
+"""Lesson 5's panel, driven from Python: the buttons and the slider change the figure, quickly; the live run."""
+
+import pandas as pd
+import pytest
+
+from helpers.experiments import Recipe
+from helpers.widgets import role_models as Wr
+from test_role_models import make_records
+
+
+@pytest.fixture(scope="module")
+def records():
+    return make_records(seeds=range(5))
+
+
+def test_buttons_and_slider_switch_the_figure(records):
+    panel = Wr.RoleModelPanel(records)
+    assert panel.key == ("gamer", 0.15)
+    assert "gamer 15%" in panel.figure.layout.title.text
+    panel.role.value = "steward"
+    assert "steward 15%" in panel.figure.layout.title.text
+    panel.weight.value = 0.05
+    assert "steward 5%" in panel.figure.layout.title.text
+    panel.weight.value = 0.0
+    assert "baseline" in panel.figure.layout.title.text
+    panel.role.value = "gamer"
+    panel.weight.value = 0.15
+    assert panel.figure is panel.states[("gamer", 0.15)]
+
+
+def test_bars_are_the_seeds_paired_differences(records):
+    panel = Wr.RoleModelPanel(records)
+    network = panel.figure.data[0]
+    expected = panel.paired[(panel.paired.role_model == "gamer") & (panel.paired.weight == 0.15)]["network_diff"]
+    assert list(network.y)[:-1] == pytest.approx(list(expected))
+    assert network.y[-1] == pytest.approx(expected.mean())
+
+
+def test_train_live_refuses_the_baseline_and_unshipped_seeds(records):
+    panel = Wr.RoleModelPanel(make_records(seeds=[0, 999]))
+    panel.weight.value = 0.0
+    assert panel.train_live() is None and "baseline" in panel.status.value
+    panel.weight.value = 0.15
+    panel.seed.value = 999
+    assert panel.train_live() is None and "not shipped" in panel.status.value
+    assert not panel.live and not panel.button.disabled
+
+
+def test_interactions_answer_within_100_ms(records):
+    latency = Wr.measure_latency(records)
+    assert set(latency) == {"role-model buttons", "weight slider"}
+    assert all(seconds < 0.1 for seconds in latency.values()), latency
+
+
+@pytest.mark.slow
+def test_train_live_adds_a_star_and_fills_the_progress_bar(records):
+    panel = Wr.RoleModelPanel(records, recipe=Recipe(step_cap=2))
+    panel.role.value = "steward"
+    panel.weight.value = 0.05   # shipped for seed 0
+    panel.seed.value = 0
+    live = panel.train_live()
+    assert live is not None and live.record["steps"] <= 2
+    assert panel.progress.value == panel.progress.max == 2
+    assert panel.figure.data[-1].name == "your live run (network)"
+    assert "steward 5%" in panel.status.value and not panel.button.disabled
+    assert isinstance(panel.live[("steward", 0.05)], pd.DataFrame) and len(panel.live[("steward", 0.05)]) == 1
