@@ -855,3 +855,141 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ----- summaries of the shipped records (data/results/persona-space.csv) -----
+RESULTS_NAME = "persona-space"
+PAPERS_FILE = "persona_space"
+PAPER_COLUMNS = ("source", "url", "finding", "value", "value_text", "unit", "note")
+
+
+def load_records() -> pd.DataFrame:
+    """The shipped records of seeds 0-9 (the CLI command that made them is the file's first line)."""
+    from helpers import analysis
+
+    return analysis.load_results(RESULTS_NAME)
+
+
+def _measurement(records: pd.DataFrame, name: str) -> pd.DataFrame:
+    _check_choice("measurement", name, MEASUREMENTS)
+    needed = {"seed", "measurement", "condition"}
+    if not needed <= set(records.columns):
+        raise ValueError(f"records with columns {sorted(records.columns)}; expected at least {sorted(needed)}")
+    rows = records[records["measurement"] == name]
+    if rows.empty:
+        raise ValueError(f"records have no {name!r} measurement; expected the persona-space records")
+    return rows
+
+
+def stage_table(records: pd.DataFrame, column: str = "along") -> pd.DataFrame:
+    """Seeds x stages: one column of the Assistant's map records (``along``, ``misalignment``, ``nearest``...)."""
+    rows = _measurement(records, "map")
+    rows = rows[rows["kind"] == "assistant"]
+    if column not in rows:
+        raise ValueError(f"column={column!r}; expected one of {sorted(rows.columns)}")
+    table = rows.pivot(index="seed", columns="condition", values=column)
+    return table[[s for s in STAGES if s in table.columns]]
+
+
+def character_table(records: pd.DataFrame, column: str = "pc1") -> pd.DataFrame:
+    """Seeds x characters: one column of the characters' map records (``pc1``, ``along``...)."""
+    rows = _measurement(records, "map")
+    rows = rows[rows["kind"] == "character"]
+    if column not in rows:
+        raise ValueError(f"column={column!r}; expected one of {sorted(rows.columns)}")
+    table = rows.pivot(index="seed", columns="condition", values=column)
+    return table[[p for p in rows["condition"].drop_duplicates()]]
+
+
+def pc1_agreement(records: pd.DataFrame) -> pd.Series:
+    """For each pair of seeds, the correlation of the characters' PC1 coordinates (the toy's version of Lu et
+    al.'s agreement of role loadings across models)."""
+    table = character_table(records, "pc1")
+    corr = np.corrcoef(table.to_numpy())
+    pairs = {(int(a), int(b)): float(corr[i, j]) for i, a in enumerate(table.index) for j, b in enumerate(table.index)
+             if i < j}
+    return pd.Series(pairs, name="pc1 correlation")
+
+
+def axis_table(records: pd.DataFrame) -> pd.DataFrame:
+    """Per seed: explained variance of the first components and the cosines between the directions."""
+    return _measurement(records, "axis").set_index("seed").dropna(axis=1, how="all").drop(
+        columns=["measurement", "condition"])
+
+
+def steering_summary(records: pd.DataFrame, metric: str = "misalignment") -> pd.DataFrame:
+    """Mean, min and max over seeds of ``metric`` per steering method, model and alpha."""
+    rows = _measurement(records, "steering")
+    return (rows.groupby(["model", "condition", "alpha"])[metric].agg(["mean", "min", "max", "count"])
+            .reset_index())
+
+
+def capping_table(records: pd.DataFrame, quantile: float = CAPPING_QUANTILE, model: str = "cheat") -> pd.DataFrame:
+    """Per seed and capping axis: misalignment uncapped and capped, and the share of it the cap removed."""
+    rows = _measurement(records, "capping")
+    rows = rows[np.isclose(rows["quantile"], quantile) & (rows["model"] == model)]
+    if rows.empty:
+        raise ValueError(f"quantile={quantile}, model={model!r}; expected one of the recorded quantiles "
+                         f"{sorted(_measurement(records, 'capping')['quantile'].unique())} and models "
+                         "['cheat', 'post-trained']")
+    out = rows[["seed", "condition", "uncapped_misalignment", "misalignment", "helpfulness", "lifted_share"]].copy()
+    rise = out["uncapped_misalignment"]
+    out["removed"] = (rise - out["misalignment"]) / rise
+    return out.rename(columns={"condition": "axis", "misalignment": "capped_misalignment"}).reset_index(drop=True)
+
+
+def realign_table(records: pd.DataFrame, metric: str = "misalignment") -> pd.DataFrame:
+    """Seeds x examples, for each re-alignment condition (columns: (condition, examples))."""
+    rows = _measurement(records, "re-alignment")
+    return rows.pivot_table(index="seed", columns=["condition", "examples"], values=metric, aggfunc="first")
+
+
+def examples_needed(records: pd.DataFrame, condition: str = "same epochs", margin: float = 0.05) -> pd.Series:
+    """Per seed: the fewest benign examples after which misalignment is within ``margin`` of the post-trained
+    Assistant's (NaN if none of the recorded numbers did it)."""
+    _check_choice("condition", condition, REALIGN_CONDITIONS)
+    table = realign_table(records)[condition]
+    target = stage_table(records, "misalignment")["post-trained"] + margin
+    out = {}
+    for seed, row in table.iterrows():
+        reached = [int(n) for n, v in row.items() if v <= target[seed]]
+        out[int(seed)] = min(reached) if reached else np.nan
+    return pd.Series(out, name=f"examples needed ({condition})")
+
+
+def monitor_table(records: pd.DataFrame) -> pd.DataFrame:
+    """Every Assistant stage of every seed: the projection of its label activation (before it writes) on the
+    villain-minus-helper direction, and its misalignment."""
+    rows = _measurement(records, "map")
+    rows = rows[rows["kind"] == "assistant"]
+    return rows[["seed", "condition", "label_projection", "label_power", "misalignment"]].reset_index(drop=True)
+
+
+def within_seed_correlation(table: pd.DataFrame, x: str, y: str = "misalignment") -> pd.Series:
+    """Per seed, the correlation of two columns across the Assistant's stages."""
+    return table.groupby("seed").apply(lambda g: float(np.corrcoef(g[x], g[y])[0, 1]), include_groups=False)
+
+
+def load_papers() -> pd.DataFrame:
+    """The published numbers and findings of section 5 of the fact sheet (data/papers/persona_space.csv)."""
+    from helpers import DATA_DIR
+
+    path = DATA_DIR / "papers" / f"{PAPERS_FILE}.csv"
+    table = pd.read_csv(path, comment="#")
+    missing = [c for c in PAPER_COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path.name} lacks column(s) {missing}; expected {list(PAPER_COLUMNS)}")
+    return table
+
+
+def similarity(vectors: pd.DataFrame, centered: bool = True) -> pd.DataFrame:
+    """Cosine similarity between the rows of ``vectors`` (after subtracting their mean, if ``centered``: what
+    sets the characters apart, rather than what every reply shares)."""
+    x = vectors.to_numpy(dtype=float)
+    if centered:
+        x = x - x.mean(axis=0)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    if (norms == 0).any():
+        raise ValueError("a vector is zero (or equal to the mean); expected distinct vectors")
+    x = x / norms
+    return pd.DataFrame(x @ x.T, index=vectors.index, columns=vectors.index)
