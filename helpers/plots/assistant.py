@@ -260,7 +260,7 @@ def _trajectory_base(runs: Mapping[str, pd.DataFrame], bayes: Mapping[str, float
                             line=dict(color=line_colors[k % len(line_colors)], width=2,
                                       dash=METRIC_DASHES[k % len(METRIC_DASHES)]), row=1, col=1)
         index[m_name]["marker"] = len(fig.data)
-        fig.add_scatter(x=[step, step], y=[0, 1], mode="lines", name="chosen step", showlegend=False,
+        fig.add_scatter(x=[step, step], y=[0, 1], mode="lines", name="chosen step", showlegend=visible,
                         visible=visible, line=dict(color="#000000", dash="dot"), row=1, col=1)
         index[m_name]["bars"] = len(fig.data)
         row = _at_step(traj, step)
@@ -295,7 +295,7 @@ def _visibility(index: Mapping[str, Mapping[str, int]], modes: Sequence[str], mo
     for other in modes:
         for i in range(index[other]["lines"], index[other]["bars"] + 1):
             visible[i] = other == mode
-            legend[i] = other == mode and i != index[other]["marker"]
+            legend[i] = other == mode
     legend[index["bayes"]["bars"]] = True
     return visible, legend
 
