@@ -71,8 +71,9 @@ def text_alternative(fig: go.Figure, summary: str, table: pd.DataFrame | Mapping
     """
     if not summary.strip():
         raise ValueError("summary is empty; expected one sentence saying what the figure shows")
-    title = fig.layout.title.text or "Figure"
-    lines = [f"Figure: {title}. {summary.strip()}"]
+    title = (fig.layout.title.text or "Figure").strip()
+    end = "" if title.endswith((".", "?", "!")) else "."
+    lines = [f"Figure: {title}{end} {summary.strip()}"]
     if table is not None:
         frame = table if isinstance(table, pd.DataFrame) else pd.DataFrame(table)
         lines.append(frame.round(digits).to_string())
