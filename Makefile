@@ -62,13 +62,8 @@ weights: $(STAMP)
 	$(PY) -m helpers.checkpoints --seeds 0-9
 
 # Re-run every experiment over seeds 0-9 into data/results/ (each file starts with the command that made it).
-EXPERIMENT_NAMES := in-context post-training cheating framings role-models
 results: $(STAMP)
-	@for name in $(EXPERIMENT_NAMES); do \
-	  echo "# python -m helpers.experiments $$name --seeds 0-9 --format csv" > data/results/$$name.csv.tmp && \
-	  $(PY) -m helpers.experiments $$name --seeds 0-9 --format csv >> data/results/$$name.csv.tmp && \
-	  mv data/results/$$name.csv.tmp data/results/$$name.csv || exit 1; \
-	done
+	$(PY) -m helpers.results
 
 # make handouts  student copies of the lessons, solutions removed: handouts/notebooks/ and handouts/site/
 # make slides    one slide deck per lesson in slides/ (opens from disk, no network)
