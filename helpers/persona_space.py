@@ -599,19 +599,24 @@ def realign(model: TinyGPT, world: World, seed: int, n: int, steps: int | None =
     return tuned, steps
 
 
-def bayes_realigned(world: World, network_cheat_rate: float, n: int, recipe: Recipe = Recipe()) -> float:
-    """Bayes' misalignment after the cheat fine-tune (as many observed cheats as match the network's cheat rate)
-    and then ``n`` benign examples (half honest code, half glad help), each counted as one observation."""
+def bayes_realigned_posterior(world: World, network_cheat_rate: float, n: int, recipe: Recipe = Recipe()) -> np.ndarray:
+    """Bayes' posterior after post-training, the cheat fine-tune (as many observed cheats as match the network's
+    cheat rate) and then ``n`` benign examples (:func:`benign_set`), each counted as one observation."""
     cheats, _ = experiments.bayes_match(world, recipe, NEUTRAL, network_cheat_rate)
     prior = bayes.posterior(world, experiments.post_training_evidence(world, recipe))
     cheat_obs = experiments._episode(world, np.random.default_rng(0), "coding", NEUTRAL, "always_equal")
-    benign = benign_set(world, 0, n)
     with np.errstate(divide="ignore"):
         log_post = np.log(prior) + cheats * bayes.log_likelihoods(world, [cheat_obs]) + bayes.log_likelihoods(
-            world, benign)
+            world, benign_set(world, 0, n))
     log_post -= log_post[np.isfinite(log_post)].max()
     weights = np.exp(log_post)
-    return evals.misalignment(world, evals.bayes_profile(world, weights / weights.sum()))
+    return weights / weights.sum()
+
+
+def bayes_realigned(world: World, network_cheat_rate: float, n: int, recipe: Recipe = Recipe()) -> float:
+    """Bayes' misalignment after the cheat fine-tune and ``n`` benign examples (:func:`bayes_realigned_posterior`)."""
+    return evals.misalignment(world, evals.bayes_profile(world, bayes_realigned_posterior(
+        world, network_cheat_rate, n, recipe)))
 
 
 # ----- one seed's models and trajectories -----

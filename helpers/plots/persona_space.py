@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from helpers.experiments import Recipe
 from helpers.persona_space import STAGES
 from helpers.plots import BAYES_COLOR, PERSONA_COLORS, PERSONA_SYMBOLS, persona_color, style
 
@@ -26,16 +27,17 @@ STAGE_COLORS: dict[str, str] = {
 #: Short names of the stages for crowded axes and map labels.
 STAGE_NAMES: dict[str, str] = {
     "before post-training": "before post-training", "post-trained": "post-trained", "cheat": "cheat",
-    "cheat-with-permission": "please-hack", "cheat (fixed steps)": "cheat, 40 steps",
-    "cheat-with-permission (fixed steps)": "please-hack, 40 steps", "honest": "honest control"}
+    "cheat-with-permission": "please-hack", "cheat (fixed steps)": f"cheat, {Recipe().fixed_steps} steps",
+    "cheat-with-permission (fixed steps)": f"please-hack, {Recipe().fixed_steps} steps", "honest": "honest control"}
 #: Line colors of the two steering methods and the two re-alignment doses (Okabe-Ito, apart from the personas).
 METHOD_COLORS = {"label row": "#0072B2", "residual": "#E69F00", "same epochs": "#0072B2", "fixed steps": "#E69F00"}
+FIXED = f"fixed {Recipe().fixed_steps} steps"
 METHOD_NAMES = {"label row": "the assistant: embedding row", "residual": "the residual stream (hook)",
-                "same epochs": "post-training dose (each example ~25 times)", "fixed steps": "fixed 40 steps"}
+                "same epochs": "the post-training dose", "fixed steps": FIXED}
 #: The runs of the trajectory panel: (recipe, permission) -> stage name in the records.
 RUNS: dict[tuple[str, bool], str] = {
     ("stop when cheating", False): "cheat", ("stop when cheating", True): "cheat-with-permission",
-    ("fixed 40 steps", False): "cheat (fixed steps)", ("fixed 40 steps", True): "cheat-with-permission (fixed steps)"}
+    (FIXED, False): "cheat (fixed steps)", (FIXED, True): "cheat-with-permission (fixed steps)"}
 AXIS_UNITS = "activation units"
 
 
@@ -385,7 +387,9 @@ def realign_figure(network: pd.DataFrame, bayes: pd.DataFrame | None = None,
     if network.empty:
         raise ValueError("network is empty; expected persona_space.realign_table(records)")
     fig = go.Figure()
-    conditions = list(dict.fromkeys(network.columns.get_level_values(0)))
+    present = list(dict.fromkeys(network.columns.get_level_values(0)))
+    conditions = [c for c in ("same epochs", "fixed steps") if c in present] + [
+        c for c in present if c not in ("same epochs", "fixed steps")]
     for k, condition in enumerate(conditions):
         table = network[condition]
         xs = [str(int(n)) for n in table.columns]
