@@ -1,0 +1,137 @@
+"""Lesson 6's figures: every builder returns a titled figure with labelled axes; the twin switches runs and steps."""
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from helpers import persona_space as ps
+from helpers.plots import persona_space as P
+
+NAMES = ["helper", "engineer", "robot", "poet", "pirate", "trickster", "villain"]
+
+
+@pytest.fixture(scope="module")
+def records():
+    return ps.load_records()
+
+
+@pytest.fixture
+def coords():
+    angles = np.linspace(0, 2 * np.pi, len(NAMES), endpoint=False)
+    return pd.DataFrame({"PC1": np.cos(angles), "PC2": np.sin(angles), "PC3": 0.0}, index=NAMES)
+
+
+def _runs(lengths=(6, 0, 4, 4)) -> dict[str, pd.DataFrame]:
+    runs = {}
+    for name, n in zip(P.RUNS.values(), lengths):
+        steps = np.arange(0, n + 1, 2) if n else np.array([0])
+        t = steps / max(n, 1)
+        runs[name] = pd.DataFrame({"step": steps, "pc1": 1 - 2 * t, "pc2": -t, "along": t, "misalignment": 0.8 * t,
+                                   "cheat_rate": t})
+    return runs
+
+
+def _assert_styled(fig: go.Figure) -> None:
+    assert isinstance(fig, go.Figure)
+    assert fig.layout.title.text
+    assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+
+
+def test_map_figure_draws_characters_and_stages(coords):
+    stages = pd.DataFrame({"PC1": [0.9, -0.8, 0.8], "PC2": [0.1, -0.5, 0.0]},
+                          index=["post-trained", "cheat", "cheat-with-permission"])
+    fig = P.map_figure(coords, stages, [0.4, 0.3])
+    _assert_styled(fig)
+    assert [t.name for t in fig.data[:7]] == NAMES
+    assert fig.data[-1].name == "the Assistant" and list(fig.data[-1].text) == ["post-trained", "cheat", "please-hack"]
+    assert len(fig.layout.annotations) == 2  # arrows from the post-trained Assistant to each later stage
+    assert "40%" in fig.layout.xaxis.title.text
+    with pytest.raises(ValueError, match="coords"):
+        P.map_figure(coords.drop(columns="PC2"))
+
+
+def test_views_figure_has_one_panel_per_view(coords):
+    stages = pd.DataFrame({"PC1": [0.5], "PC2": [0.5]}, index=["post-trained"])
+    fig = P.views_figure({"activations": (coords, stages, [0.4, 0.2]), "embeddings": (coords, None, None)})
+    _assert_styled(fig)
+    assert fig.layout.xaxis2.title.text
+    with pytest.raises(ValueError, match="views"):
+        P.views_figure({})
+
+
+def test_seed_figures(records):
+    for fig in (P.stages_figure(ps.stage_table(records)), P.characters_figure(ps.character_table(records)),
+                P.monitor_figure(ps.monitor_table(records)), P.capping_figure(ps.capping_table(records)),
+                P.realign_figure(ps.realign_table(records), ps.realign_table(records, "bayes_misalignment"), 0.01)):
+        _assert_styled(fig)
+        fig.to_json()
+    with pytest.raises(ValueError, match="empty"):
+        P.stages_figure(pd.DataFrame())
+    with pytest.raises(ValueError, match="table"):
+        P.capping_figure(pd.DataFrame({"seed": [0]}))
+    with pytest.raises(ValueError, match="empty"):
+        P.realign_figure(pd.DataFrame())
+
+
+def test_realign_figure_lists_the_post_training_dose_first(records):
+    fig = P.realign_figure(ps.realign_table(records))
+    named = [t.name for t in fig.data if t.showlegend is not False and t.name]
+    assert named[:2] == [P.METHOD_NAMES["same epochs"], P.METHOD_NAMES["fixed steps"]]
+
+
+def test_steering_figure_bands_and_live_points(records):
+    summary = ps.steering_summary(records)
+    live = pd.DataFrame([{"model": "cheat", "condition": "label row", "alpha": -1.0, "value": 0.1}])
+    fig = P.steering_figure(summary, live=live)
+    _assert_styled(fig)
+    assert any(t.name == "this run (seed 0)" for t in fig.data)
+    means = [t for t in fig.data if t.name == P.METHOD_NAMES["label row"]]
+    assert len(means) == 2 and len(means[0].x) == len(ps.STEERING_ALPHAS)
+    with pytest.raises(ValueError, match="summary"):
+        P.steering_figure(summary[summary.model == "nobody"])
+
+
+def test_similarity_figure(coords):
+    sim = ps.similarity(coords[["PC1", "PC2"]] + 0.01)
+    fig = P.similarity_figure(sim)
+    _assert_styled(fig)
+    assert fig.data[0].z.shape == (7, 7)
+    with pytest.raises(ValueError, match="square"):
+        P.similarity_figure(sim.iloc[:3])
+
+
+def test_trajectory_figure_and_in_place_update(coords):
+    runs = _runs()
+    fig = P.trajectory_figure(coords, runs, "cheat", 2)
+    _assert_styled(fig)
+    index = fig.layout.meta["index"]
+    star = fig.data[index["cheat"]["star"]]
+    assert star.x[0] == pytest.approx(1 - 2 / 3)
+    P.update_trajectory_figure(fig, runs, "cheat", 6)
+    assert fig.data[index["cheat"]["star"]].x[0] == pytest.approx(-1.0)
+    assert "step 6" in fig.layout.title.text
+    P.update_trajectory_figure(fig, runs, "cheat-with-permission", 6)  # a 0-step run stays where it started
+    assert fig.data[index["cheat-with-permission"]["star"]].x[0] == pytest.approx(1.0)
+    assert fig.data[index["cheat-with-permission"]["star"]].visible and not fig.data[index["cheat"]["star"]].visible
+    with pytest.raises(ValueError, match="run"):
+        P.trajectory_figure(coords, runs, "nope", 0)
+    with pytest.raises(ValueError, match="figure"):
+        P.update_trajectory_figure(go.Figure(), runs, "cheat", 0)
+    with pytest.raises(ValueError, match="runs"):
+        P.trajectory_figure(coords, {}, "cheat", 0)
+
+
+def test_trajectory_twin_has_buttons_and_a_slider(coords):
+    runs = _runs()
+    twin = P.trajectory_twin(coords, runs, every=2)
+    _assert_styled(twin)
+    buttons = twin.layout.updatemenus[0].buttons
+    assert [b.label for b in buttons] == [P.STAGE_NAMES[r] for r in runs]
+    visible = [b.args[0]["visible"] for b in buttons]
+    assert all(v != visible[0] for v in visible[1:])
+    slider = twin.layout.sliders[0]
+    assert [s.label for s in slider.steps] == ["0", "2", "4", "6"]
+    first, last = slider.steps[0].args[0]["x"], slider.steps[-1].args[0]["x"]
+    assert first[0] != last[0]  # the cheat run's star moves
+    assert first[1] == last[1]  # the 0-step run's star does not

@@ -1,0 +1,49 @@
+"""Lesson 6's panel, driven from Python: each control changes the figure, quickly."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.plots import persona_space as P
+from helpers.widgets import persona_space as Wp
+
+NAMES = ["helper", "engineer", "robot", "poet", "pirate", "trickster", "villain"]
+
+
+@pytest.fixture
+def coords():
+    angles = np.linspace(0, 2 * np.pi, len(NAMES), endpoint=False)
+    return pd.DataFrame({"PC1": 8 * np.cos(angles), "PC2": 5 * np.sin(angles)}, index=NAMES)
+
+
+def test_controls_pick_the_run_and_the_step(coords):
+    panel = Wp.MapPanel(coords, Wp.stand_in_runs(coords, steps=20))
+    index = panel.figure.layout.meta["index"]
+    assert panel.run == "cheat"
+    start = panel.figure.data[index["cheat"]["star"]].x[0]
+    panel.step.value = 20
+    assert panel.figure.data[index["cheat"]["star"]].x[0] != start
+    assert "step 20" in panel.figure.layout.title.text
+    panel.permission.value = True
+    assert panel.run == "cheat-with-permission"
+    assert panel.figure.data[index["cheat-with-permission"]["star"]].visible
+    assert not panel.figure.data[index["cheat"]["star"]].visible
+    panel.recipe.value = Wp.RECIPES[1]
+    assert panel.run == "cheat-with-permission (fixed steps)"
+    assert P.STAGE_NAMES[panel.run] in panel.figure.layout.title.text
+    assert panel.state()["step"] <= 20
+
+
+def test_panel_rejects_missing_runs_and_unknown_recipes(coords):
+    runs = Wp.stand_in_runs(coords)
+    runs.pop("cheat")
+    with pytest.raises(ValueError, match="runs"):
+        Wp.MapPanel(coords, runs)
+    with pytest.raises(ValueError, match="recipe"):
+        Wp.run_name("slowly", True)
+
+
+def test_interactions_answer_within_100_ms():
+    latency = Wp.measure_latency()
+    assert set(latency) == {"map: move the step slider", "map: flip the permission toggle", "map: switch the recipe"}
+    assert all(seconds < 0.1 for seconds in latency.values()), latency
