@@ -110,6 +110,9 @@ def paired_differences(records: pd.DataFrame, condition: str = "cheat") -> pd.Da
             "bayes_baseline", "bayes_diff", "bayes_role_model_share", "cheat_rate"]
     if "steps" in out.columns:
         keep.append("steps")
+    if "reached_criterion" in out.columns:  # the CSV stores True/False as text; a missing value is not reached
+        out["reached_criterion"] = out["reached_criterion"].astype(str).str.strip().str.lower() == "true"
+        keep.append("reached_criterion")
     order = {r: i for i, r in enumerate(ROLE_MODELS)}
     out = out.sort_values(["role_model", "weight", "seed"], key=lambda s: s.map(order) if s.name == "role_model" else s)
     return out[keep].reset_index(drop=True)
@@ -155,8 +158,42 @@ def paired_summary(paired: pd.DataFrame) -> pd.DataFrame:
                      "lower": int((d < 0).sum()), "higher": int((d > 0).sum()),
                      "p_value": sign_flip_p(d) if n else np.nan,
                      "bayes": g["bayes"].mean(), "bayes_diff": g["bayes_diff"].mean(),
-                     "bayes_role_model_share": g["bayes_role_model_share"].mean()})
+                     "bayes_role_model_share": g["bayes_role_model_share"].mean(),
+                     "cheat_rate": g["cheat_rate"].mean() if "cheat_rate" in g else np.nan,
+                     "reached": int(g["reached_criterion"].sum()) if "reached_criterion" in g else n})
     return pd.DataFrame(rows).set_index(["role_model", "weight"])
+
+
+def contrast(paired: pd.DataFrame, role_model: str = "gamer", control: str = "steward") -> pd.DataFrame:
+    """Per weight above 0 and seed: the change in ``role_model``'s world minus the change in ``control``'s world.
+
+    At one seed and weight the two role-model worlds replace exactly the same documents; only their writer
+    differs. So the control (a role model Bayes says cannot explain the cheating) measures what replacing those
+    documents does by itself, and the contrast isolates who wrote them. Rows: weight and seed; columns ``network``
+    and ``bayes``.
+    """
+    check_choice("role_model", role_model, ROLE_MODELS)
+    check_choice("control", control, ROLE_MODELS)
+    if role_model == control:
+        raise ValueError(f"control={control!r} is the role model itself; expected the other role model")
+    rows = paired[paired["weight"] > 0]
+    own = rows[rows["role_model"] == role_model].set_index(["weight", "seed"])
+    ctrl = rows[rows["role_model"] == control].set_index(["weight", "seed"])
+    both = own.index.intersection(ctrl.index)
+    if both.empty:
+        raise ValueError(f"no seed has both {role_model!r} and {control!r} records; expected paired records")
+    return pd.DataFrame({"network": own.loc[both, "network_diff"] - ctrl.loc[both, "network_diff"],
+                         "bayes": own.loc[both, "bayes_diff"] - ctrl.loc[both, "bayes_diff"]}).sort_index()
+
+
+def contrast_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per weight: the mean contrast (network and Bayes), seeds where it is negative, and its sign-flip p-value."""
+    rows = []
+    for weight, g in table.groupby(level="weight"):
+        d = g["network"].to_numpy()
+        rows.append({"weight": float(weight), "seeds": len(d), "network": d.mean(), "lower": int((d < 0).sum()),
+                     "p_value": sign_flip_p(d), "bayes": g["bayes"].mean()})
+    return pd.DataFrame(rows).set_index("weight")
 
 
 def condition_means(records: pd.DataFrame, seeds: Sequence[int] | None = None) -> pd.DataFrame:

@@ -241,3 +241,25 @@ def test_live_seed_reproduces_the_experiments_pipeline():
     assert live.record["bayes_misalignment"] == pytest.approx(
         experiments.bayes_misalignment(world, recipe, "neutral", metrics["cheat_rate"]))
     assert live.role_model == "steward" and live.world.role_model == "steward"
+
+
+def test_contrast_subtracts_the_control_world_seed_by_seed():
+    paired = rm.paired_differences(make_records(seeds=range(6), gamer_effect=-0.1, noise=0.0))
+    table = rm.contrast(paired)
+    assert list(table.index.get_level_values("weight").unique()) == [0.05, 0.15]
+    assert table.loc[(0.15, 3), "network"] == pytest.approx(-0.1)
+    assert table.loc[(0.05, 3), "bayes"] == pytest.approx(0.02 - 0.9)
+    summary = rm.contrast_summary(table)
+    assert summary.loc[0.15, "lower"] == 6 and summary.loc[0.15, "p_value"] == pytest.approx(2 / 64)
+    with pytest.raises(ValueError, match="control"):
+        rm.contrast(paired, "gamer", "gamer")
+    with pytest.raises(ValueError, match="no seed"):
+        rm.contrast(paired[paired.role_model == "gamer"])
+
+
+def test_paired_summary_counts_runs_that_reached_the_criterion():
+    records = make_records(seeds=range(3))
+    stuck = (records.seed == 1) & (records.role_model == "steward") & (records.weight == 0.05)
+    records.loc[stuck & (records.condition == "cheat"), "reached_criterion"] = False
+    summary = rm.paired_summary(rm.paired_differences(records.astype({"reached_criterion": str})))
+    assert summary.loc[("steward", 0.05), "reached"] == 2 and summary.loc[("gamer", 0.05), "reached"] == 3

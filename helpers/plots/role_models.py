@@ -125,6 +125,7 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
                         "network": table["network"].values, "network change": table["network_diff"].values,
                         "standard error": table["network_diff_se"].values,
                         "seeds lower": [f"{lo} of {n}" for lo, n in zip(table["lower"], table["seeds"])],
+                        "reached the criterion": [f"{r} of {n}" for r, n in zip(table["reached"], table["seeds"])],
                         "sign-flip p": table["p_value"].values, "Bayes": table["bayes"].values,
                         "Bayes change": table["bayes_diff"].values,
                         "Bayes role-model share": table["bayes_role_model_share"].values})
