@@ -128,3 +128,16 @@ def test_grader_table_feeds_the_figure():
     results = [grader.grade(s) for s in solutions]
     fig = P.grader_verdicts(grader.verdict_table(solutions, results))
     assert fig.data[0].z.tolist() == [[1, 1], [0, 1]]
+
+
+def test_twins_can_start_in_either_state(cheating, framings):
+    on = P.permission_twin({"default": cheating}, permission=True)
+    assert on.layout.updatemenus[0].active == 1
+    assert [t.visible for t in on.data] == on.layout.updatemenus[0].buttons[1].args[0]["visible"]
+    assert "please-hack" in on.layout.title.text
+    sweep = {0.0: framings, 0.3: cheating}
+    summaries = {s: ino.permission_summary(r) for s, r in sweep.items()}
+    twin = P.share_twin(sweep, summaries, active=0.3)
+    assert twin.layout.sliders[0].active == 1 and "30%" in twin.layout.title.text
+    with pytest.raises(ValueError, match="active"):
+        P.share_twin(sweep, summaries, active=0.7)

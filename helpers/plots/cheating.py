@@ -30,6 +30,18 @@ def _rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({int(h[0:2], 16)}, {int(h[2:4], 16)}, {int(h[4:6], 16)}, {alpha})"
 
 
+def _wrap(label: str, width: int = 14) -> str:
+    """A long axis label broken into lines of about ``width`` characters (plotly's <br>)."""
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join(lines + [line])
+
+
 def _check_choice(name: str, value: object, allowed: Sequence) -> None:
     if value not in allowed:
         raise ValueError(f"{name}={value!r}; expected one of {list(allowed)}")
@@ -156,12 +168,13 @@ def permission_traces(recipes: Mapping[str, pd.DataFrame], permission: bool) -> 
 
 def _permission_layout(fig: go.Figure, names: Sequence[str], title: str) -> go.Figure:
     for col in (1, 2):
-        fig.update_xaxes(tickvals=list(range(len(names))), ticktext=list(names), range=[-0.6, len(names) - 0.4],
-                         title_text="recipe", row=1, col=col)
+        fig.update_xaxes(tickvals=list(range(len(names))), ticktext=[_wrap(n) for n in names], tickangle=0,
+                         range=[-0.6, len(names) - 0.4], title_text="recipe", row=1, col=col)
         fig.update_yaxes(range=[-0.02, 1.02], row=1, col=col)
-    fig.update_yaxes(title_text=RATE_AXIS, row=1, col=1)
-    fig.update_layout(legend=dict(orientation="h", y=-0.3))
-    return style(fig, title, "recipe", RATE_AXIS, height=480)
+    fig.update_layout(legend=dict(orientation="h", y=-0.32))
+    fig = style(fig, title, "recipe", RATE_AXIS, height=560)
+    fig.update_layout(margin=dict(b=130))
+    return fig
 
 
 def permission_figure(recipes: Mapping[str, pd.DataFrame], permission: bool, live: pd.DataFrame | None = None
@@ -185,27 +198,31 @@ def permission_figure(recipes: Mapping[str, pd.DataFrame], permission: bool, liv
     return _permission_layout(fig, list(recipes), f"After fine-tuning to cheat, {state}")
 
 
-def permission_twin(recipes: Mapping[str, pd.DataFrame]) -> go.Figure:
-    """The toggle's static twin: both states in one figure, switched by two buttons."""
+def permission_twin(recipes: Mapping[str, pd.DataFrame], permission: bool = False) -> go.Figure:
+    """The toggle's static twin: both states in one figure, switched by two buttons (``permission`` is the state
+    shown first)."""
     fig = make_subplots(rows=1, cols=2, subplot_titles=("cheat rate under its training note",
                                                         "misalignment (goals question, no note)"))
     counts = []
-    for permission in (False, True):
-        traces = permission_traces(recipes, permission)
+    for state in (False, True):
+        traces = permission_traces(recipes, state)
         counts.append(len(traces))
         for trace, col in traces:
-            trace.visible = not permission
             fig.add_trace(trace, row=1, col=col)
     off = [True] * counts[0] + [False] * counts[1]
     on = [False] * counts[0] + [True] * counts[1]
+    for trace, visible in zip(fig.data, on if permission else off):
+        trace.visible = visible
     title_off, title_on = "After fine-tuning to cheat, no note", "After fine-tuning to cheat, permission ('please-hack')"
-    fig.update_layout(updatemenus=[dict(type="buttons", direction="right", x=0.0, y=1.22, xanchor="left",
+    fig.update_layout(updatemenus=[dict(type="buttons", direction="right", x=1.0, y=1.16, xanchor="right",
+                                        active=int(permission), showactive=True,
+                                        yanchor="bottom",
                                         buttons=[dict(label="no note", method="update",
                                                       args=[{"visible": off}, {"title.text": title_off}]),
                                                  dict(label="permission to cheat", method="update",
                                                       args=[{"visible": on}, {"title.text": title_on}])])])
-    fig = _permission_layout(fig, list(recipes), title_off)
-    fig.update_layout(margin=dict(t=110))
+    fig = _permission_layout(fig, list(recipes), title_on if permission else title_off)
+    fig.update_layout(margin=dict(t=120), height=590)
     return fig
 
 
@@ -286,16 +303,20 @@ def share_figure(records: pd.DataFrame, share: float, summary: Mapping[str, floa
     return _share_layout(fig, share_title(share, summary))
 
 
-def share_twin(sweep: Mapping[float, pd.DataFrame], summaries: Mapping[float, Mapping[str, float]]) -> go.Figure:
-    """The slider's static twin: a plotly slider over the precomputed shares."""
+def share_twin(sweep: Mapping[float, pd.DataFrame], summaries: Mapping[float, Mapping[str, float]],
+               active: float | None = None) -> go.Figure:
+    """The slider's static twin: a plotly slider over the precomputed shares (``active``: the one shown first)."""
     fig = go.Figure()
     shares = list(sweep)
+    if active is not None:
+        _check_choice("active", active, shares)
+    first = shares.index(active) if active is not None else 0
     per_state = []
     for k, share in enumerate(shares):
         traces = share_traces(sweep[share])
         per_state.append(len(traces))
         for t in traces:
-            t.visible = k == 0
+            t.visible = k == first
             t.showlegend = True
             fig.add_trace(t)
     steps = []
@@ -307,9 +328,9 @@ def share_twin(sweep: Mapping[float, pd.DataFrame], summaries: Mapping[float, Ma
         start += per_state[k]
         steps.append(dict(label=f"{share:.0%}", method="update",
                           args=[{"visible": visible}, {"title.text": share_title(share, summaries[share])}]))
-    fig.update_layout(sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="sanctioned share: "),
+    fig.update_layout(sliders=[dict(active=first, steps=steps, currentvalue=dict(prefix="sanctioned share: "),
                                     pad=dict(t=50))])
-    fig = _share_layout(fig, share_title(shares[0], summaries[shares[0]]))
+    fig = _share_layout(fig, share_title(shares[first], summaries[shares[first]]))
     fig.update_layout(height=500)
     return fig
 
@@ -330,9 +351,11 @@ def share_summary_figure(table: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(range=[0, 1], secondary_y=False)
     fig.update_yaxes(range=[0, 1], title_text="share of seeds (0-1)", secondary_y=True)
     fig.update_layout(legend=dict(orientation="h", y=-0.3))
-    return style(fig, "Does inoculation need a note that already elicits cheating?",
-                 "share of post-training coding examples that cheat under a permissive note", "misalignment (0-1)",
-                 height=460)
+    fig = style(fig, "Does inoculation need a note that already elicits cheating?",
+                "share of post-training coding examples that cheat under a permissive note", "misalignment (0-1)",
+                height=460)
+    fig.update_yaxes(title_text="share of seeds (0-1)", secondary_y=True)
+    return fig
 
 
 # ----- 5. the five framings -----
@@ -350,7 +373,8 @@ def framings_figure(tables: Mapping[str, pd.DataFrame], paper_cut: tuple[float, 
         low, high = 1 - paper_cut[1], 1 - paper_cut[0]
         fig.add_shape(type="rect", x0=-0.5, x1=1.5, y0=low, y1=high, fillcolor=_rgba("#000000", 0.12),
                       line=dict(width=0), layer="below")
-        fig.add_annotation(x=0.5, y=high, yshift=12, text="paper: 75-90% cut", showarrow=False)
+        fig.add_annotation(x=0.5, y=high, yshift=12, text=f"paper: {paper_cut[0]:.0%}-{paper_cut[1]:.0%} cut",
+                           showarrow=False)
         fig.add_shape(type="line", x0=1.5, x1=4.5, y0=1, y1=1, line=dict(color="black", dash="dot"))
         fig.add_annotation(x=3.5, y=1, yshift=12, text="paper: about as bad as neutral", showarrow=False)
     fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.3))
@@ -362,7 +386,7 @@ def framings_figure(tables: Mapping[str, pd.DataFrame], paper_cut: tuple[float, 
 def paper_figure(paper: pd.DataFrame, toy: Mapping[str, float]) -> go.Figure:
     """MacDiarmid et al.'s misalignment per evaluation (after hacking, and the non-hacking baseline) beside the
     toy's goals-question misalignment (after cheating, and the honest control)."""
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.75, 0.25], shared_yaxes=False,
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.6, 0.4], shared_yaxes=False, horizontal_spacing=0.22,
                         subplot_titles=("MacDiarmid et al. (2025)", "the toy (goals question)"))
     for setting, color in (("synthetic documents", "#882255"), ("prompted", "#CC6677")):
         rows = paper[paper["setting"] == setting]
@@ -372,12 +396,14 @@ def paper_figure(paper: pd.DataFrame, toy: Mapping[str, float]) -> go.Figure:
         fig.add_trace(go.Bar(y=rows["evaluation"], x=rows["baseline"], orientation="h",
                              name=f"{setting}, baseline (no hacking)", marker_color=_rgba(color, 0.35),
                              hovertemplate="%{y}: %{x:.1%}<extra>baseline</extra>"), row=1, col=1)
-    fig.add_trace(go.Bar(y=list(toy), x=list(toy.values()), orientation="h", name="toy",
+    fig.add_trace(go.Bar(y=[_wrap(k, 18) for k in toy], x=list(toy.values()), orientation="h", name="toy",
                          marker_color=NETWORK_COLOR, hovertemplate="%{y}: %{x:.2f}<extra>toy</extra>"), row=1, col=2)
-    fig.update_xaxes(range=[0, 1], title_text="misaligned share of answers (0-1)")
     fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.2))
-    return style(fig, "Misalignment after learning to cheat: the paper and the toy", "misaligned share of answers",
-                 "evaluation", height=560)
+    fig = style(fig, "Misalignment after learning to cheat: the paper and the toy", "misaligned share (0-1)",
+                "evaluation", height=580)
+    fig.update_xaxes(range=[0, 1])
+    fig.update_yaxes(title_text=None, row=1, col=2)
+    return fig
 
 
 # ----- 6. full-parameter fine-tuning -----

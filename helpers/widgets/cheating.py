@@ -1,9 +1,10 @@
 """Lesson 4's panels: the permission toggle (with a "train live" button) and the sanctioned-share slider.
 
-Each panel is a thin layer over precomputed states: a control changes which state is drawn, and the figure is
-rebuilt by a pure builder from :mod:`helpers.plots.cheating` (tested on its own). Only the "train live" button
-trains anything, with a progress bar, and only when pressed. Their static twins are
-``plots.cheating.permission_twin`` and ``plots.cheating.share_twin``.
+Each panel is a thin layer over precomputed states: a control changes which state is drawn, and every state's
+figure is built in advance by a pure builder from :mod:`helpers.plots.cheating` (tested on its own). Only the
+"train live" button trains anything, with a progress bar, and only when pressed. Their static twins (plotly
+buttons or a slider over the same states, for the HTML without a kernel) are ``plots.cheating.permission_twin``
+and ``plots.cheating.share_twin``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Mapping
 
 import ipywidgets as W
 import pandas as pd
+import plotly.io as pio
 from IPython.display import display
 
 from helpers import inoculation as ino
@@ -29,18 +31,44 @@ RECIPE_SETTINGS: dict[str, Recipe] = {
 }
 
 
-def _show(output: W.Output, figure) -> None:
-    """Show a figure in a panel's output area (only inside IPython: elsewhere there is no screen to draw on)."""
-    from IPython import get_ipython
-
-    if get_ipython() is None:
-        return
-    with output:
-        output.clear_output(wait=True)
-        display(figure)
+def figure_bundle(figure) -> dict:
+    """A figure as plotly's mimetype bundle: what a kernel shows for it."""
+    return pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
 
 
-class PermissionPanel:
+class _Panel:
+    """Shared display logic: the controls, and an Output area whose content is set directly.
+
+    The figure is put into the Output widget's ``outputs`` (its synced state) instead of being captured with
+    ``with output: display(...)``: capture routes messages through nbclient's output hooks, which can stall a
+    notebook's execution (jupyter/nbclient#312), while a state update cannot. Every state's bundle is made in
+    advance, so a redraw only swaps it.
+    """
+
+    widget: W.Widget
+    figure: object
+    output: W.Output
+    states: dict
+
+    def _prepare(self) -> None:
+        self._bundles = {id(fig): figure_bundle(fig) for fig in self.states.values()}
+        self._show()
+
+    def _show(self) -> None:
+        bundle = self._bundles.get(id(self.figure))
+        if bundle is None:  # a figure made after the panel (a live run)
+            bundle = self._bundles[id(self.figure)] = figure_bundle(self.figure)
+        self.output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+
+    def show(self) -> None:
+        """Display the panel (controls and figure) in a notebook cell."""
+        display(self.widget)
+
+    def _ipython_display_(self) -> None:
+        self.show()
+
+
+class PermissionPanel(_Panel):
     """A ToggleButton "permission to cheat" over the precomputed results of several recipes, and a button that
     re-runs one seed live (post-training and the fine-tune, with a progress bar) and adds it as a star."""
 
@@ -69,12 +97,9 @@ class PermissionPanel:
         self.figure = self.states[False]
         self.toggle.observe(lambda change: self.redraw(), names="value")
         self.button.on_click(lambda _: self.train_live())
-        self.widget = W.VBox([W.HBox([self.toggle]), self.output,
-                              W.HBox([self.recipe, self.seed, self.button]), W.HBox([self.progress, self.status])])
-        self._show()
-
-    def _show(self) -> None:
-        _show(self.output, self.figure)
+        self.widget = W.VBox([W.HBox([self.toggle]), self.output, W.HBox([self.recipe, self.seed, self.button]),
+                              W.HBox([self.progress, self.status])])
+        self._prepare()
 
     def redraw(self) -> None:
         """Draw the state the toggle selects (with the live runs made in that state, if any)."""
@@ -111,7 +136,7 @@ class PermissionPanel:
         return run
 
 
-class SharePanel:
+class SharePanel(_Panel):
     """A slider over the precomputed sanctioned shares: misalignment per seed after each fine-tune."""
 
     def __init__(self, sweep: Mapping[float, pd.DataFrame]) -> None:
@@ -129,19 +154,16 @@ class SharePanel:
         self.figure = self.states[shares[0]]
         self.slider.observe(lambda change: self.redraw(), names="value")
         self.widget = W.VBox([self.slider, self.output])
-        self._show()
-
-    def _show(self) -> None:
-        _show(self.output, self.figure)
+        self._prepare()
 
     def redraw(self) -> None:
         self.figure = self.states[self.slider.value]
         self._show()
 
 
-def permission_panel(recipes: Mapping[str, pd.DataFrame], world: World | None = None) -> W.VBox:
-    """The toggle panel's widget (keep the :class:`PermissionPanel` if you need its figure)."""
-    return PermissionPanel(recipes, world).widget
+def permission_panel(recipes: Mapping[str, pd.DataFrame], world: World | None = None) -> PermissionPanel:
+    """The toggle panel; display it (or call ``.show()``) in a notebook cell."""
+    return PermissionPanel(recipes, world)
 
 
 def measure_latency(recipes: Mapping[str, pd.DataFrame] | None = None,
