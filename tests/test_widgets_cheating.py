@@ -58,3 +58,13 @@ def test_train_live_adds_a_star_and_fills_the_progress_bar(recipes):
     assert panel.figure.data[-1].name == "your live run"
     assert "2 steps" in panel.status.value and not panel.button.disabled
     assert isinstance(panel.live, pd.DataFrame) and len(panel.live) == 1
+
+
+def test_the_output_area_shows_the_current_state(recipes):
+    panel = Wc.PermissionPanel(recipes)
+    shown = panel.output.outputs[0]["data"]["application/vnd.plotly.v1+json"]
+    assert shown["layout"]["title"]["text"] == panel.figure.layout.title.text
+    panel.toggle.value = True
+    now = panel.output.outputs[0]["data"]["application/vnd.plotly.v1+json"]
+    assert now["layout"]["title"]["text"] != shown["layout"]["title"]["text"]
+    assert len(panel.output.outputs) == 1
