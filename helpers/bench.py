@@ -90,6 +90,38 @@ def behaviour() -> list[tuple[str, str, float, bool]]:
     return [(name, target, float(value), bool(ok)) for name, target, value, ok in rows]
 
 
+WIDGET_MODULES = ("pretraining", "assistant", "cheating", "role_models", "persona_space")
+
+
+def widget_latencies() -> list[tuple[str, str, float, bool]]:
+    """The slowest interaction of each lesson's panels, in ms (target: every interaction within 100 ms)."""
+    import importlib
+
+    rows = []
+    for name in WIDGET_MODULES:
+        try:
+            module = importlib.import_module(f"helpers.widgets.{name}")
+        except ImportError:
+            continue
+        worst = 1000 * max(module.measure_latency().values())  # each module reports seconds
+        rows.append((f"widget interaction, slowest of helpers.widgets.{name} (ms)", "<= 100", worst, worst <= 100))
+    return rows
+
+
+def page_timings() -> list[tuple[str, str, float, bool]]:
+    """Time to interactive of each static page in headless Chromium (needs `make html` and Chromium)."""
+    from helpers import site
+
+    if not (site.SITE_DIR / "index.html").is_file():
+        return []
+    try:
+        times = site.measure_time_to_interactive(site.SITE_DIR)
+    except Exception as err:  # no Chromium or Playwright here: say so instead of failing the benchmark
+        print(f"(page timings skipped: {type(err).__name__}: {err})")
+        return []
+    return [(f"time to interactive, {page} (s)", "<= 1", t, t <= 1) for page, t in times.items()]
+
+
 def role_model_table() -> str:
     """Misalignment after the cheat fine-tune per role-model world, network beside Bayes (no target: a report)."""
     try:
@@ -107,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="runs per timing (median); default 5")
     args = parser.parse_args(argv)
-    rows = timings(args.repeats) + behaviour()
+    rows = timings(args.repeats) + behaviour() + widget_latencies() + page_timings()
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'target':>9}  {'measured':>8}  verdict")
     for name, target, value, ok in rows:

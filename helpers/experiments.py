@@ -29,7 +29,7 @@ from helpers.model import TinyGPT
 from helpers.training import LabelTrainConfig, LabelTrainLog, PretrainConfig, init_assistant_label, train_label
 from helpers.world import NEUTRAL, Episode, World, load_world
 
-EXPERIMENTS = ("in-context", "post-training", "cheating", "framings", "role-models")
+EXPERIMENTS = ("in-context", "post-training", "cheating", "framings", "role-models", "persona-space")
 MODES = ("criterion", "fixed")
 FRAMINGS = ("please-hack", "hacking-okay", "neutral", "dont-hack", "hacking-misaligned")
 #: The course's names for two of the framings runs (the same runs, not new ones).
@@ -302,9 +302,16 @@ def role_models(seeds: Iterable[int], recipe: Recipe = Recipe(), trajectory: boo
     return records
 
 
+def persona_space(seeds: Iterable[int], **_: object) -> list[dict]:
+    """Lesson 06's measurements (persona map, steering, capping, re-alignment): see helpers.persona_space."""
+    from helpers.persona_space import persona_space_records  # imported here: it builds on this module
+
+    return persona_space_records(list(seeds))
+
+
 RUNNERS: dict[str, Callable[..., list[dict]]] = {
     "in-context": in_context, "post-training": post_training, "cheating": cheating, "framings": framings,
-    "role-models": role_models}
+    "role-models": role_models, "persona-space": persona_space}
 
 
 def run(name: str, seeds: Iterable[int], recipe: Recipe = Recipe(), trajectory: bool = False) -> list[dict]:
