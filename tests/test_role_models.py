@@ -122,9 +122,11 @@ def test_paired_summary_finds_a_real_effect_and_no_effect():
 
 def test_describe_effect_is_worded_from_the_numbers():
     agreed = rm.describe_effect({"seeds": 10, "network_diff": -0.06, "lower": 9, "p_value": 0.004, "bayes_diff": -0.88})
-    assert "lowered misalignment by 0.06" in agreed and "seeds agree" in agreed and "7% of the way" in agreed
+    assert "lowered misalignment by 0.06" in agreed and "seeds agree" in agreed and "Bayes predicted -0.88" in agreed
     noise = rm.describe_effect({"seeds": 10, "network_diff": 0.01, "lower": 4, "p_value": 0.6, "bayes_diff": 0.0})
-    assert "not distinguishable" in noise and "way Bayes" not in noise
+    assert "not distinguishable" in noise and "+0.01" in noise
+    raised = rm.describe_effect({"seeds": 10, "network_diff": 0.2, "lower": 1, "p_value": 0.01, "bayes_diff": 0.0})
+    assert raised.startswith("raised misalignment by 0.20")
     few = rm.describe_effect({"seeds": 2, "network_diff": -0.2, "lower": 2, "p_value": 0.5, "bayes_diff": -0.8})
     assert "too few seeds" in few
     with pytest.raises(ValueError, match="p_value"):
