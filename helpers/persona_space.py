@@ -49,7 +49,7 @@ from helpers.world import ASSISTANT_LABEL, NEUTRAL, PRETRAINING_LABEL, Episode, 
 
 RESIDUAL, BLOCK_INPUT = "residual", "block_input"
 WHERE = (RESIDUAL, BLOCK_INPUT)
-#: How a speaker's replies are weighted: its own answer distribution (the network's), a character's behaviour
+#: How a speaker's replies are weighted: its own answer distribution (the network's), a character's behavior
 #: table (its documents), or the corpus's prior predictive (the anonymous writer).
 WEIGHTINGS = ("own", "persona", "prior")
 #: The two ends of the steering direction and of the "along" coordinate: 0 at the helper, 1 at the villain.
@@ -261,7 +261,7 @@ def speaker_vector(model: TinyGPT, world: World, label: str, weighting: str = "o
     """The activations of the network speaking as ``label``, replies weighted by ``weighting``.
 
     ``"own"``: the network's own answer distribution (the Assistant writing its own replies); ``"persona"``: the
-    behaviour table of the character named by ``label`` (its documents); ``"prior"``: the corpus's anonymous writer.
+    behavior table of the character named by ``label`` (its documents); ``"prior"``: the corpus's anonymous writer.
     """
     _check_choice("weighting", weighting, WEIGHTINGS)
     persona = None
@@ -297,7 +297,7 @@ def own_profile(world: World, acts: ReplyActivations) -> evals.Profile:
 def persona_vectors(model: TinyGPT, world: World, where: str = RESIDUAL, part: str = "reply") -> pd.DataFrame:
     """Each character's persona vector: the network's mean activation on its documents (one row per character).
 
-    A character's documents are its named episodes (``villain: ...``) with replies weighted by its behaviour
+    A character's documents are its named episodes (``villain: ...``) with replies weighted by its behavior
     table, over every task and prompt (no note). ``part="label"`` gives the activation at the name label instead.
     """
     _check_choice("part", part, ("reply", "label"))
@@ -429,9 +429,9 @@ def unit(vector: np.ndarray) -> np.ndarray:
     return np.asarray(vector, dtype=float) / norm
 
 
-# ----- behaviour of a (possibly hooked) model -----
+# ----- behavior of a (possibly hooked) model -----
 def metrics(model: TinyGPT, world: World) -> dict[str, float]:
-    """The course's behaviour metrics of the Assistant (every hook on the model stays active)."""
+    """The course's behavior metrics of the Assistant (every hook on the model stays active)."""
     return evals.behaviour_metrics(world, evals.network_profile(model, world))
 
 
@@ -470,7 +470,7 @@ def residual_steering(model: TinyGPT, world: World, direction: np.ndarray, alpha
 
 def steering_curve(model: TinyGPT, world: World, direction: np.ndarray, method: str,
                    alphas: Sequence[float] = STEERING_ALPHAS) -> pd.DataFrame:
-    """Behaviour metrics of the Assistant steered by each ``alpha`` along ``direction`` (one row per alpha)."""
+    """Behavior metrics of the Assistant steered by each ``alpha`` along ``direction`` (one row per alpha)."""
     _check_choice("method", method, STEERING_METHODS)
     rows = []
     for alpha in alphas:
@@ -548,7 +548,7 @@ def capping_floor(model: TinyGPT, world: World, axis: np.ndarray, quantile: floa
 
 
 def capped_metrics(model: TinyGPT, world: World, axis: np.ndarray, floor: float) -> dict[str, float]:
-    """Behaviour metrics with the cap in place, plus the share of the Assistant's positions it lifted."""
+    """Behavior metrics with the cap in place, plus the share of the Assistant's positions it lifted."""
     with capping(model, world, axis, floor) as counts:
         m = metrics(model, world)
     return {**m, "lifted_share": counts["lifted"] / max(counts["positions"], 1)}
@@ -650,7 +650,8 @@ def seed_models(world: World, seed: int, recipe: Recipe = Recipe(),
                 snapshot: Callable[[TinyGPT], object] | None = None) -> SeedModels:
     """Post-train one seed, then run every fine-tune of :data:`FINE_TUNES` and the honest control.
 
-    With ``snapshot``, the four cheat fine-tunes record it before every step (``SeedModels.trajectories``).
+    With ``snapshot``, the four cheat fine-tunes record it before every step (``SeedModels.trajectories``); a
+    snapshot with a ``final`` method (:class:`MapSnapshot`) also records each run's final state.
     """
     base, post = experiments.post_trained(world, seed, recipe)
     untrained = copy.deepcopy(base)
@@ -663,7 +664,11 @@ def seed_models(world: World, seed: int, recipe: Recipe = Recipe(),
                                               snapshot)
         stages[stage], steps[stage] = tuned, log.steps
         if snapshot is not None:
-            trajectories[stage] = log.trajectory
+            trajectory = list(log.trajectory)
+            final = getattr(snapshot, "final", None)
+            if trajectory and trajectory[-1][1] is None and final is not None:
+                trajectory[-1] = (trajectory[-1][0], final(tuned))  # always record where the run ended
+            trajectories[stage] = trajectory
     honest, log = experiments.fine_tune(post, world, seed, NEUTRAL, recipe, cheat=False, steps=steps["cheat"])
     stages["honest"], steps["honest"] = honest, log.steps
     return SeedModels(seed, base, stages, steps, trajectories)
@@ -688,7 +693,7 @@ class SpaceAnalysis:
 
         Map coordinates (``pc1``...), helper-to-villain position (``along``), nearest character, the projection of
         its activation at the ``assistant:`` label (before it writes) on the villain-minus-helper direction
-        (``label_projection``) and on the power-seeking trait vector (``label_power``), and the behaviour metrics
+        (``label_projection``) and on the power-seeking trait vector (``label_power``), and the behavior metrics
         misalignment, cheat rate (no note and under please-hack) and helpfulness, computed as
         :mod:`helpers.evals` does from the same passes.
         """
@@ -719,7 +724,7 @@ class SpaceAnalysis:
                 "nearest_embedding": str(names.index[int(np.argmin(distances))])}
 
 
-def analyse_space(base: TinyGPT, world: World) -> SpaceAnalysis:
+def analyze_space(base: TinyGPT, world: World) -> SpaceAnalysis:
     """Persona vectors, the map and the directions, all read from the pretrained network."""
     vectors = persona_vectors(base, world)
     emb = embedding_vectors(base, world)
@@ -730,7 +735,7 @@ def analyse_space(base: TinyGPT, world: World) -> SpaceAnalysis:
 
 
 def persona_misalignment(world: World) -> pd.Series:
-    """Each character's own misalignment (its behaviour table through the course's metric)."""
+    """Each character's own misalignment (its behavior table through the course's metric)."""
     eye = np.eye(len(world.personas))
     return pd.Series({p: evals.misalignment(world, evals.bayes_profile(world, eye[i]))
                       for i, p in enumerate(world.personas)})
@@ -741,30 +746,40 @@ def trajectory_frame(space: SpaceAnalysis, trajectory: Sequence[tuple[int, objec
     return pd.DataFrame([{"step": step, **snap} for step, snap in trajectory if snap is not None])
 
 
-def map_snapshot(space: SpaceAnalysis, every: int = 1) -> Callable[[TinyGPT], dict | None]:
-    """A snapshot callback for :func:`seed_models`: the Assistant's map point and behaviour every ``every`` steps
-    (and None in between). A fresh callback numbers steps from 0 for each run it is passed to."""
-    if not isinstance(every, int) or every < 1:
-        raise ValueError(f"every={every!r}; expected a positive integer")
-    calls = {"n": 0, "run": None}
+class MapSnapshot:
+    """A snapshot callback for :func:`seed_models`: the Assistant's map point and behavior (:meth:`SpaceAnalysis.point`)
+    every ``every`` steps, None in between. Each fine-tune it is passed to is counted from step 0, and
+    :func:`seed_models` records the final state of every run with :meth:`final` even when it falls between."""
 
-    def snap(model: TinyGPT) -> dict | None:
-        if calls["run"] is not model:  # a new fine-tune started: restart the count
-            calls["run"], calls["n"] = model, 0
-        i = calls["n"]
-        calls["n"] += 1
-        if i % every:
-            return None
-        return space.point(model)
+    def __init__(self, space: SpaceAnalysis, every: int = 1) -> None:
+        if not isinstance(every, int) or every < 1:
+            raise ValueError(f"every={every!r}; expected a positive integer")
+        self.space, self.every = space, every
+        self._run: TinyGPT | None = None
+        self._calls = 0
 
-    return snap
+    def __call__(self, model: TinyGPT) -> dict | None:
+        if self._run is not model:  # a new fine-tune started: restart the count
+            self._run, self._calls = model, 0
+        i = self._calls
+        self._calls += 1
+        return None if i % self.every else self.space.point(model)
+
+    def final(self, model: TinyGPT) -> dict:
+        """The snapshot of a run's final state, whatever its step."""
+        return self.space.point(model)
+
+
+def map_snapshot(space: SpaceAnalysis, every: int = 1) -> MapSnapshot:
+    """The snapshot callback that records the Assistant's map point every ``every`` steps (see :class:`MapSnapshot`)."""
+    return MapSnapshot(space, every)
 
 
 # ----- the records of one seed -----
 def seed_records(world: World, seed: int, models: SeedModels | None = None, recipe: Recipe = Recipe()) -> list[dict]:
     """Every measurement of lesson 6 for one seed: one record per seed and measurement (see :data:`MEASUREMENTS`)."""
     models = models or seed_models(world, seed, recipe)
-    space = analyse_space(models.base, world)
+    space = analyze_space(models.base, world)
     records: list[dict] = []
     own = persona_misalignment(world)
     for persona, row in space.map.coords.iterrows():

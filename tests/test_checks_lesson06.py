@@ -15,7 +15,7 @@ def seed0():
     world = load_world()
     base, post = experiments.post_trained(world, 0)
     cheat, _ = experiments.fine_tune(post, world, 0, NEUTRAL)
-    return cheat, ps.analyse_space(base, world)
+    return cheat, ps.analyze_space(base, world)
 
 
 @pytest.mark.parametrize("stub", [None, ...])

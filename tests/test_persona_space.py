@@ -27,13 +27,13 @@ def base(world):
 
 @pytest.fixture(scope="module")
 def space(base, world):
-    return ps.analyse_space(base, world)
+    return ps.analyze_space(base, world)
 
 
 @pytest.fixture(scope="module")
 def models(world, space):
-    """Seed 0 at every stage, with snapshots every 4 steps (a few seconds)."""
-    return ps.seed_models(world, 0, snapshot=ps.map_snapshot(space, every=4))
+    """Seed 0 at every stage, with snapshots every 3 steps (a few seconds)."""
+    return ps.seed_models(world, 0, snapshot=ps.map_snapshot(space, every=3))
 
 
 @pytest.fixture(scope="module")
@@ -197,13 +197,18 @@ def test_seed_models_reproduce_the_experiments(models, world):
 
 def test_map_snapshots_every_few_steps(models, space):
     trajectory = models.trajectories["cheat (fixed steps)"]
-    assert [step for step, snap in trajectory if snap is not None] == list(range(0, 41, 4))
+    expected = list(range(0, 40, 3)) + [40]  # every third step, and the end of the run
+    assert [step for step, snap in trajectory if snap is not None] == expected
     frame = ps.trajectory_frame(space, trajectory)
-    assert list(frame.step) == list(range(0, 41, 4))
+    assert list(frame.step) == expected
     assert {"pc1", "pc2", "along", "misalignment", "cheat_rate"} <= set(frame.columns)
     assert frame.along.iloc[-1] > frame.along.iloc[0]  # cheating moves the Assistant toward the villain
     with pytest.raises(ValueError, match="every"):
         ps.map_snapshot(space, every=0)
+    cheat = models.trajectories["cheat"]
+    assert cheat[-1][0] == models.steps["cheat"] and cheat[-1][1] is not None  # the end is always recorded
+    assert cheat[-1][1]["misalignment"] == pytest.approx(ps.metrics(models.stages["cheat"], space.world)["misalignment"],
+                                                         abs=1e-5)
 
 
 # ----- steering -----

@@ -39,12 +39,14 @@ def _assert_styled(fig: go.Figure) -> None:
 
 
 def test_map_figure_draws_characters_and_stages(coords):
-    stages = pd.DataFrame({"PC1": [0.9, -0.8, 0.8], "PC2": [0.1, -0.5, 0.0]},
-                          index=["post-trained", "cheat", "cheat-with-permission"])
+    stages = pd.DataFrame({"PC1": [0.9, -0.8, 0.8, 0.9], "PC2": [0.1, -0.5, 0.0, 0.1]},
+                          index=["post-trained", "cheat", "cheat (fixed steps)", "cheat-with-permission"])
     fig = P.map_figure(coords, stages, [0.4, 0.3])
     _assert_styled(fig)
     assert [t.name for t in fig.data[:7]] == NAMES
-    assert fig.data[-1].name == "the Assistant" and list(fig.data[-1].text) == ["post-trained", "cheat", "please-hack"]
+    assert fig.data[-1].name == "the Assistant"
+    # a 0-step fine-tune sits on the post-trained point: one marker, both names
+    assert list(fig.data[-1].text) == ["post-trained = please-hack", "cheat", "cheat, 40 steps"]
     assert len(fig.layout.annotations) == 2  # arrows from the post-trained Assistant to each later stage
     assert "40%" in fig.layout.xaxis.title.text
     with pytest.raises(ValueError, match="coords"):

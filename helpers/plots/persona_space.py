@@ -39,6 +39,8 @@ RUNS: dict[tuple[str, bool], str] = {
     ("stop when cheating", False): "cheat", ("stop when cheating", True): "cheat-with-permission",
     (FIXED, False): "cheat (fixed steps)", (FIXED, True): "cheat-with-permission (fixed steps)"}
 AXIS_UNITS = "activation units"
+#: How the figures name the capping axes of the records.
+AXIS_NAMES = {"assistant axis": "the Assistant direction", "PC1": "PC1"}
 
 
 def _check_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -62,23 +64,40 @@ def _add_characters(fig: go.Figure, coords: pd.DataFrame, x: str, y: str, row=No
                         hovertemplate=f"{persona}<br>{x}=%{{x:.2f}}<br>{y}=%{{y:.2f}}<extra></extra>", row=row, col=col)
 
 
+def _merge_stages(stages: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
+    """Stages at the same point (a fine-tune that took 0 steps) as one row whose label names them all."""
+    rows, labels = [], []
+    for stage, point in stages.iterrows():
+        name = STAGE_NAMES.get(str(stage), str(stage))
+        for i, (other, other_point) in enumerate(rows):
+            if np.isclose(point[x], other_point[x]) and np.isclose(point[y], other_point[y]):
+                labels[i] += f" = {name}"
+                break
+        else:
+            rows.append((stage, point))
+            labels.append(name)
+    merged = pd.DataFrame([p for _, p in rows], index=[s for s, _ in rows])
+    merged["label"] = labels
+    return merged
+
+
 def _add_stages(fig: go.Figure, stages: pd.DataFrame, x: str, y: str, row=None, col=None,
                 showlegend: bool = True, arrows_from: str | None = "post-trained") -> None:
-    names = [STAGE_NAMES.get(str(s), str(s)) for s in stages.index]
-    fig.add_scatter(x=stages[x], y=stages[y], mode="markers+text", name="the Assistant", text=names,
+    merged = _merge_stages(stages, x, y)
+    fig.add_scatter(x=merged[x], y=merged[y], mode="markers+text", name="the Assistant", text=list(merged["label"]),
                     textposition="bottom center", textfont=dict(size=11), showlegend=showlegend,
                     marker=dict(color=PERSONA_COLORS["assistant"], symbol=PERSONA_SYMBOLS["assistant"], size=16),
                     hovertemplate="%{text}<br>" + f"{x}=%{{x:.2f}}<br>{y}=%{{y:.2f}}<extra></extra>", row=row, col=col)
-    if arrows_from is None or arrows_from not in stages.index:
+    if arrows_from is None or arrows_from not in merged.index:
         return
-    start = stages.loc[arrows_from]
+    start = merged.loc[arrows_from]
     ref = "" if row is None else ("" if (row, col) == (1, 1) else str(col))
-    for stage, point in stages.iterrows():
+    for stage, point in merged.iterrows():
         if stage in (arrows_from, "before post-training"):
             continue
         fig.add_annotation(x=point[x], y=point[y], ax=start[x], ay=start[y], xref=f"x{ref}", yref=f"y{ref}",
-                           axref=f"x{ref}", ayref=f"y{ref}", showarrow=True, arrowhead=2, arrowsize=1,
-                           arrowwidth=1.2, arrowcolor="#777777", text="")
+                           axref=f"x{ref}", ayref=f"y{ref}", showarrow=True, arrowhead=2, arrowsize=1.2,
+                           arrowwidth=1.4, standoff=9, arrowcolor="#777777", text="")
 
 
 def map_figure(coords: pd.DataFrame, stages: pd.DataFrame | None = None, explained: Sequence[float] | None = None,
@@ -204,11 +223,15 @@ def _trajectory_base(coords: pd.DataFrame, runs: Mapping[str, pd.DataFrame], run
                         hovertemplate="the Assistant<br>PC1=%{x:.2f}<br>PC2=%{y:.2f}<extra></extra>", row=1, col=1)
         index[name]["lines"] = len(fig.data)
         fig.add_scatter(x=frame["step"], y=frame["misalignment"], mode="lines", name="misalignment", visible=visible,
-                        showlegend=visible, legendgroup="misalignment", line=dict(color=persona_color("villain"), width=2.5),
+                        showlegend=visible, legendgroup="misalignment", line=dict(color="#D55E00", width=2.5),
                         row=1, col=2)
         fig.add_scatter(x=frame["step"], y=frame["cheat_rate"], mode="lines", name="cheat rate (no note)",
                         visible=visible, showlegend=visible, legendgroup="cheat",
                         line=dict(color="#E69F00", width=2.5, dash="dash"), row=1, col=2)
+        if "cheat_rate_please-hack" in frame:
+            fig.add_scatter(x=frame["step"], y=frame["cheat_rate_please-hack"], mode="lines",
+                            name="cheat rate under please-hack", visible=visible, showlegend=visible,
+                            legendgroup="cheat-note", line=dict(color="#56B4E9", width=2.5, dash="dot"), row=1, col=2)
         index[name]["marker"] = len(fig.data)
         fig.add_scatter(x=[step, step], y=[0, 1], mode="lines", name="this step", visible=visible, showlegend=False,
                         line=dict(color="#000000", dash="dot"), hoverinfo="skip", row=1, col=2)
@@ -363,7 +386,7 @@ def capping_figure(table: pd.DataFrame) -> go.Figure:
     """Per seed, the cheating Assistant's misalignment uncapped and capped along each axis (one line per seed)."""
     _check_columns(table, ["seed", "axis", "uncapped_misalignment", "capped_misalignment"], "table")
     axes = list(dict.fromkeys(table["axis"]))
-    columns = ["uncapped"] + [f"capped along {a}" for a in axes]
+    columns = ["uncapped"] + [f"capped along {AXIS_NAMES.get(a, a)}" for a in axes]
     fig = go.Figure()
     for seed, rows in table.groupby("seed"):
         values = [rows["uncapped_misalignment"].iloc[0]] + [rows[rows["axis"] == a]["capped_misalignment"].iloc[0]
