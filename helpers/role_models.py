@@ -394,7 +394,7 @@ def matches_record(live: LiveSeed, records: pd.DataFrame, tolerance: float = 1e-
                 and abs(row["cheat_rate"] - live.record["cheat_rate"]) <= tolerance)
 
 
-def label_behaviour(model: TinyGPT, world: World, characters: Sequence[str]) -> pd.DataFrame:
+def label_behavior(model: TinyGPT, world: World, characters: Sequence[str]) -> pd.DataFrame:
     """How the pretrained network speaks under each character's name label (``gamer:``, ``villain:`` ...),
     beside that character's row of the tables: cheat rate with no note and power-seeking (rows: characters)."""
     rows = {}

@@ -212,14 +212,14 @@ def test_matches_record_and_live_row():
         rm.live_row(_fake_live("gamer", 0.15, 99, 0.3), records)
 
 
-def test_label_behaviour_and_mixture_on_a_shipped_model():
+def test_label_behavior_and_mixture_on_a_shipped_model():
     world = load_world()
     model = pretrained_model(world, 0)
-    labels = rm.label_behaviour(model, world, ["helper", "villain"])
+    labels = rm.label_behavior(model, world, ["helper", "villain"])
     assert labels.loc["villain", "network cheat rate"] > labels.loc["helper", "network cheat rate"] + 0.5
     assert labels.loc["villain", "table power-seeking"] == pytest.approx(0.9)
     with pytest.raises(ValueError, match="gamer"):
-        rm.label_behaviour(model, world, ["gamer"])  # not a character of the world without role models
+        rm.label_behavior(model, world, ["gamer"])  # not a character of the world without role models
     mixture = rm.assistant_mixture(model, world, world.prior)
     assert mixture["network"].sum() == pytest.approx(1.0) and list(mixture.columns) == ["network", "bayes"]
     with pytest.raises(ValueError, match="one per character"):

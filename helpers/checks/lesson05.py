@@ -53,7 +53,7 @@ def exercise_5_1(prediction: Any) -> Verdict:
                     "their odds by 1. Compare instead how likely each is to give the post-training answers (glad "
                     "to help, comforting a sad user): data/world/behaviour/help.csv and comfort.csv.")
         else:
-            hint = ("too high. The cheats do not favour the gamer over the villain, and a 1% prior is small: "
+            hint = ("too high. The cheats do not favor the gamer over the villain, and a 1% prior is small: "
                     "multiply the prior odds by the likelihood ratio of the post-training answers.")
         return abs(value - truth) <= EX1_TOLERANCE, good, hint
 
@@ -104,7 +104,7 @@ def exercise_3_value() -> list[str]:
 
 
 def exercise_5_3(answer: Any) -> Verdict:
-    """Name the base character whose coding behaviour the steward copies exactly."""
+    """Name the base character whose coding behavior the steward copies exactly."""
 
     def judge(value: Any) -> tuple[bool, str, str]:
         if not isinstance(value, str) or not value.strip():

@@ -22,7 +22,7 @@ from helpers.role_models import check_choice, summary_states, world_label
 RATE_AXIS = "share of answers (0-1)"
 DIFF_AXIS = "change in misalignment vs weight 0"
 WEIGHT_AXIS = "role model's share of pretraining documents (%)"
-#: Colours of the behaviours and of the baseline world: none of them is a character's colour.
+#: Colors of the behaviors and of the baseline world: none of them is a character's color.
 CHEAT_COLOR, POWER_COLOR, BASELINE_COLOR = "#DDAA33", "#CC3311", "#777777"
 #: The network's bars (a blue no character uses; ``plots.NETWORK_COLOR`` is the gamer's indigo) beside Bayes' grey.
 PAIRED_NETWORK_COLOR = "#004488"
@@ -60,7 +60,7 @@ def traits_figure(traits: pd.DataFrame) -> go.Figure:
 # ----- 2. what Bayes predicts -----
 def bayes_curves_figure(curves: pd.DataFrame) -> go.Figure:
     """Bayes in each world after k observed cheats with no note: misalignment (left) and the role model's share of
-    the posterior (right); colour = role model, line style = weight."""
+    the posterior (right); color = role model, line style = weight."""
     _check_columns(curves, ("world", "role_model", "weight", "cheats", "misalignment", "role_model_share"),
                    "Bayes curves")
     fig = make_subplots(rows=1, cols=2, subplot_titles=("misalignment (goals question, no note)",
