@@ -23,10 +23,9 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "accessibility"
 
 #: (notebook, check) -> why it fails today. Each entry is a real finding the lesson's owner must fix.
 KNOWN_FINDINGS: dict[tuple[str, str], str] = {
-    ("03_post_training_refines_the_persona.ipynb", "colour-only"):
-        "cell 25, the trajectory twin 'Post-training the Assistant (embedding)': the 'chosen step' line (black, "
-        "dotted, no legend entry) has the same dotted style as the helper-likeness line, so only its colour tells "
-        "them apart; give it a legend entry or an annotation (owner: lesson 03)",
+    ("06_persona_space_inside_the_network.ipynb", "colour-only"):
+        "per-seed lines of the multi-seed figures (e.g. cell 32, re-alignment) have no legend entry or text label, "
+        "so only colour tells them apart; label them or group them under one legend entry (owner: lesson 06)",
 }
 
 

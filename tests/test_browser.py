@@ -176,8 +176,10 @@ def check_page(browser, site_dir: Path, name: str, notebook: Path | None, artifa
                 && gd.getBoundingClientRect().height > 50).length""")
     expected = plotly_outputs(notebook) if notebook else 0
     details = page.evaluate("Array.from(document.querySelectorAll('details')).map((d) => d.open)")
+    # checkVisibility(): Chromium hides closed <details> content with content-visibility, where offsetHeight
+    # can still be non-zero
     hidden = page.evaluate("""Array.from(document.querySelectorAll('details')).every((d) =>
-        Array.from(d.children).filter((c) => c.tagName !== 'SUMMARY').every((c) => c.offsetHeight === 0))""")
+        Array.from(d.children).filter((c) => c.tagName !== 'SUMMARY').every((c) => !c.checkVisibility()))""")
     untwinned = page.evaluate(TWINS_JS)
     screenshot(opened, artifact)
     assert opened.blocked == [], f"{name} tried to reach the network: {opened.blocked}"
