@@ -841,13 +841,17 @@ def seed_records(world: World, seed: int, models: SeedModels | None = None, reci
     return records
 
 
-def persona_space_records(seeds: list[int]) -> list[dict]:
-    """Lesson 6's records for each seed (what ``python -m helpers.persona_space`` prints)."""
+def persona_space_records(seeds: list[int], recipe: Recipe = Recipe(), **_: object) -> list[dict]:
+    """Lesson 6's records for each seed (what ``python -m helpers.persona_space`` prints).
+
+    Takes the same arguments as the runners of :mod:`helpers.experiments` (other keywords, such as
+    ``trajectory``, are accepted and ignored), so it can be registered there as ``persona-space``.
+    """
     world = load_world()
     records = []
     for seed in seeds:
         print(f"persona-space: seed {seed}", file=sys.stderr)
-        records += seed_records(world, seed)
+        records += seed_records(world, seed, recipe=recipe)
     return records
 
 
@@ -960,7 +964,7 @@ def capping_table(records: pd.DataFrame, quantile: float = CAPPING_QUANTILE, mod
 
 def realign_table(records: pd.DataFrame, metric: str = "misalignment") -> pd.DataFrame:
     """Seeds x examples, for each re-alignment condition (columns: (condition, examples))."""
-    rows = _measurement(records, "re-alignment")
+    rows = _measurement(records, "re-alignment").astype({"examples": int})
     return rows.pivot_table(index="seed", columns=["condition", "examples"], values=metric, aggfunc="first")
 
 

@@ -26,8 +26,8 @@ def _redraw(output: widgets.Output, figure) -> None:
     """Show the figure in the panel's output area (only inside IPython; plain Python has nowhere to draw)."""
     if get_ipython() is None:
         return
-    output.clear_output(wait=True)
-    with output:
+    with output:  # clearing inside the context: a kernel-less executor (nbclient) then does not wait on it
+        output.clear_output(wait=True)
         display(figure)
 
 
