@@ -156,9 +156,9 @@ def stages_figure(table: pd.DataFrame, title: str = "Where the Assistant sits, e
     offsets = _jitter(len(table))
     for i, (stage, name) in enumerate(zip(table.columns, names)):
         values = table[stage].to_numpy(dtype=float)
-        fig.add_scatter(x=i + offsets, y=values, mode="markers", name=name, showlegend=False,
-                        marker=dict(color=STAGE_COLORS.get(str(stage), "#777777"), size=9,
-                                    line=dict(color="#000000", width=0.5)),
+        fig.add_scatter(x=i + offsets, y=values, mode="markers", name=f"one seed ({name})", legendgroup="seeds",
+                        showlegend=i == 0, marker=dict(color=STAGE_COLORS.get(str(stage), "#777777"), size=9,
+                                                       line=dict(color="#000000", width=0.5)),
                         text=[f"seed {s}" for s in table.index],
                         hovertemplate=f"{name}<br>%{{text}}: %{{y:.2f}}<extra></extra>")
         fig.add_scatter(x=[i - 0.35, i + 0.35], y=[np.nanmean(values)] * 2, mode="lines", showlegend=i == 0,
@@ -234,7 +234,7 @@ def _trajectory_base(coords: pd.DataFrame, runs: Mapping[str, pd.DataFrame], run
                             legendgroup="cheat-note", line=dict(color="#56B4E9", width=2.5, dash="dot"), row=1, col=2)
         index[name]["marker"] = len(fig.data)
         fig.add_scatter(x=[step, step], y=[0, 1], mode="lines", name="this step", visible=visible, showlegend=False,
-                        line=dict(color="#000000", dash="dot"), hoverinfo="skip", row=1, col=2)
+                        line=dict(color="#000000", dash="dashdot", width=1), hoverinfo="skip", row=1, col=2)
     fig.update_layout(meta={"index": index})
     style(fig, _trajectory_title(run, step), _pc_title(0, explained), _pc_title(1, explained), height=520)
     fig.update_xaxes(title_text="fine-tuning step", row=1, col=2)
@@ -339,6 +339,7 @@ def steering_figure(summary: pd.DataFrame, metric: str = "misalignment",
             color = METHOD_COLORS[method]
             fig.add_scatter(x=list(rows["alpha"]) + list(rows["alpha"])[::-1],
                             y=list(rows["max"]) + list(rows["min"])[::-1], fill="toself", mode="none",
+                            name=f"{METHOD_NAMES[method]}: lowest to highest seed", legendgroup=method,
                             fillcolor=_rgba(color, 0.18), hoverinfo="skip", showlegend=False, row=1, col=col)
             fig.add_scatter(x=rows["alpha"], y=rows["mean"], mode="lines+markers", name=METHOD_NAMES[method],
                             legendgroup=method, showlegend=col == 1, line=dict(color=color, width=2.5),
@@ -391,7 +392,8 @@ def capping_figure(table: pd.DataFrame) -> go.Figure:
     for seed, rows in table.groupby("seed"):
         values = [rows["uncapped_misalignment"].iloc[0]] + [rows[rows["axis"] == a]["capped_misalignment"].iloc[0]
                                                           for a in axes]
-        fig.add_scatter(x=columns, y=values, mode="lines+markers", name=f"seed {seed}", showlegend=False,
+        fig.add_scatter(x=columns, y=values, mode="lines+markers", name="one seed", legendgroup="seeds",
+                        showlegend=bool(seed == table["seed"].min()),
                         line=dict(color="#BBBBBB", width=1), marker=dict(color="#777777", size=7),
                         hovertemplate=f"seed {seed}<br>%{{x}}: %{{y:.2f}}<extra></extra>")
     means = [table.groupby("seed")["uncapped_misalignment"].first().mean()] + [
@@ -420,10 +422,11 @@ def realign_figure(network: pd.DataFrame, bayes: pd.DataFrame | None = None,
         positions = np.arange(len(xs)) + 0.08 * (2 * k - 1)
         for seed, row in table.iterrows():
             fig.add_scatter(x=positions, y=row.to_numpy(), mode="markers", showlegend=False,
+                            name=f"{METHOD_NAMES.get(condition, condition)}: one seed", legendgroup=condition,
                             marker=dict(color=color, size=6, opacity=0.5), text=[f"seed {seed}"] * len(xs),
                             hovertemplate="%{text}: %{y:.2f}<extra></extra>")
-        fig.add_scatter(x=np.arange(len(xs)), y=table.mean().to_numpy(), mode="lines+markers",
-                        name=METHOD_NAMES.get(condition, condition), line=dict(color=color, width=3))
+        fig.add_scatter(x=np.arange(len(xs)), y=table.mean().to_numpy(), mode="lines+markers", legendgroup=condition,
+                        name=f"{METHOD_NAMES.get(condition, condition)} (mean; dots: seeds)", line=dict(color=color, width=3))
     first = network[conditions[0]]
     if bayes is not None:
         table = bayes[conditions[0]]
