@@ -23,9 +23,6 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "accessibility"
 
 #: (notebook, check) -> why it fails today. Each entry is a real finding the lesson's owner must fix.
 KNOWN_FINDINGS: dict[tuple[str, str], str] = {
-    ("06_persona_space_inside_the_network.ipynb", "colour-only"):
-        "per-seed lines of the multi-seed figures (e.g. cell 32, re-alignment) have no legend entry or text label, "
-        "so only colour tells them apart; label them or group them under one legend entry (owner: lesson 06)",
 }
 
 
