@@ -18,7 +18,6 @@ from typing import Mapping, Sequence
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython import get_ipython
 from IPython.display import display
 
 from helpers import bayes, evals
@@ -27,15 +26,7 @@ from helpers.assistant import (EVIDENCE, HELD_OUT_TASKS, TRAJECTORY_METRICS, Evi
 from helpers.plots.assistant import (evidence_figure, trajectory_figure, update_evidence_figure,
                                      update_trajectory_figure)
 from helpers.world import NEUTRAL, World, load_world
-
-
-def _redraw(output: widgets.Output, figure) -> None:
-    """Show the figure in the panel's output area (only inside IPython; plain Python has nowhere to draw)."""
-    if get_ipython() is None:
-        return
-    output.clear_output(wait=True)
-    with output:
-        display(figure)
+from helpers.widgets import redraw, seconds_taken
 
 
 class EvidencePanel:
@@ -73,10 +64,10 @@ class EvidencePanel:
 
     def _changed(self, _change: object = None) -> None:
         update_evidence_figure(self.figure, self.world, self.state)
-        _redraw(self.output, self.figure)
+        redraw(self.output, self.figure)
 
     def _draw(self) -> None:
-        _redraw(self.output, self.figure)
+        redraw(self.output, self.figure)
 
     def _ipython_display_(self) -> None:
         display(self.widget)
@@ -104,10 +95,10 @@ class TrajectoryPanel:
 
     def _changed(self, _change: object = None) -> None:
         update_trajectory_figure(self.figure, self.runs, self.mode.value, self.step.value)
-        _redraw(self.output, self.figure)
+        redraw(self.output, self.figure)
 
     def _draw(self) -> None:
-        _redraw(self.output, self.figure)
+        redraw(self.output, self.figure)
 
     def _ipython_display_(self) -> None:
         display(self.widget)
@@ -133,12 +124,6 @@ def _stand_in_runs(world: World) -> tuple[dict[str, pd.DataFrame], dict[str, flo
     return {"embedding": frame, "all": frame.copy()}, {m: metrics[m] for m in TRAJECTORY_METRICS}
 
 
-def _time(action) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
-
-
 def measure_latency(evidence_panel: EvidencePanel | None = None,
                     trajectory_panel: TrajectoryPanel | None = None) -> dict[str, float]:
     """Seconds one interaction of each panel takes (checking a box; moving the slider; switching the mode).
@@ -159,10 +144,10 @@ def measure_latency(evidence_panel: EvidencePanel | None = None,
         setattr(control, "value", value)
         panel.figure.to_json()  # what drawing the figure costs (a kernel sends this JSON to the browser)
 
-    out = {"evidence: check a box": _time(lambda: interact(evidence_panel, first, not first.value)),
-           "trajectory: move the slider": _time(lambda: interact(trajectory_panel, trajectory_panel.step,
+    out = {"evidence: check a box": seconds_taken(lambda: interact(evidence_panel, first, not first.value)),
+           "trajectory: move the slider": seconds_taken(lambda: interact(trajectory_panel, trajectory_panel.step,
                                                                  steps[len(steps) // 2]))}
     if other_mode:
-        out["trajectory: switch the mode"] = _time(lambda: interact(trajectory_panel, trajectory_panel.mode,
+        out["trajectory: switch the mode"] = seconds_taken(lambda: interact(trajectory_panel, trajectory_panel.mode,
                                                                     other_mode[0]))
     return out

@@ -14,21 +14,12 @@ from typing import Mapping, Sequence
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
-from IPython import get_ipython
 from IPython.display import display
 
 from helpers.plots.persona_space import RUNS, trajectory_figure, update_trajectory_figure
+from helpers.widgets import redraw, seconds_taken
 
 RECIPES = tuple(dict.fromkeys(recipe for recipe, _ in RUNS))
-
-
-def _redraw(output: widgets.Output, figure) -> None:
-    """Show the figure in the panel's output area (only inside IPython; plain Python has nowhere to draw)."""
-    if get_ipython() is None:
-        return
-    with output:  # clearing inside the context: a kernel-less executor (nbclient) then does not wait on it
-        output.clear_output(wait=True)
-        display(figure)
 
 
 def run_name(recipe: str, permission: bool) -> str:
@@ -59,7 +50,7 @@ class MapPanel:
         for control in (self.permission, self.recipe, self.step):
             control.observe(self._changed, names="value")
         self.widget = widgets.VBox([widgets.HBox([self.permission, self.recipe]), self.step, self.output])
-        _redraw(self.output, self.figure)
+        redraw(self.output, self.figure)
 
     @property
     def run(self) -> str:
@@ -73,7 +64,7 @@ class MapPanel:
 
     def _changed(self, _change: object = None) -> None:
         update_trajectory_figure(self.figure, self.runs, self.run, self.step.value)
-        _redraw(self.output, self.figure)
+        redraw(self.output, self.figure)
 
     def _ipython_display_(self) -> None:
         display(self.widget)
@@ -92,12 +83,6 @@ def stand_in_runs(coords: pd.DataFrame, steps: int = 80) -> dict[str, pd.DataFra
     return runs
 
 
-def _time(action) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
-
-
 def measure_latency(panel: MapPanel | None = None) -> dict[str, float]:
     """Seconds one interaction of each control takes (move the slider; flip the toggle; switch the recipe),
     including serializing the figure as a kernel would to draw it. Without a panel, times one over stand-in
@@ -113,6 +98,6 @@ def measure_latency(panel: MapPanel | None = None) -> dict[str, float]:
         panel.figure.to_json()
 
     other_recipe = [r for r in RECIPES if r != panel.recipe.value][0]
-    return {"map: move the step slider": _time(lambda: interact(panel.step, panel.step.max // 2)),
-            "map: flip the permission toggle": _time(lambda: interact(panel.permission, not panel.permission.value)),
-            "map: switch the recipe": _time(lambda: interact(panel.recipe, other_recipe))}
+    return {"map: move the step slider": seconds_taken(lambda: interact(panel.step, panel.step.max // 2)),
+            "map: flip the permission toggle": seconds_taken(lambda: interact(panel.permission, not panel.permission.value)),
+            "map: switch the recipe": seconds_taken(lambda: interact(panel.recipe, other_recipe))}

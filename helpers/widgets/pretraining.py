@@ -13,21 +13,12 @@ import time
 from typing import Callable, Mapping
 
 import ipywidgets as widgets
-from IPython import get_ipython
 from IPython.display import display
 
 from helpers.plots.pretraining import incontext_figure, update_incontext_figure
 from helpers.sampling import IncontextView
 from helpers.world import World
-
-
-def _redraw(output: widgets.Output, figure) -> None:
-    """Show the figure in the panel's output area (only inside IPython; plain Python has nowhere to draw)."""
-    if get_ipython() is None:
-        return
-    output.clear_output(wait=True)
-    with output:
-        display(figure)
+from helpers.widgets import redraw, seconds_taken
 
 
 class IncontextPanel:
@@ -51,7 +42,7 @@ class IncontextPanel:
         self.persona.observe(self._changed, names="value")
         self.k.observe(self._changed, names="value")
         self.widget = widgets.VBox([widgets.HBox([self.persona, self.k]), self.output])
-        _redraw(self.output, self.figure)
+        redraw(self.output, self.figure)
 
     @property
     def state(self) -> IncontextView:
@@ -59,16 +50,10 @@ class IncontextPanel:
 
     def _changed(self, _change: object = None) -> None:
         update_incontext_figure(self.figure, self.state)
-        _redraw(self.output, self.figure)
+        redraw(self.output, self.figure)
 
     def _ipython_display_(self) -> None:
         display(self.widget)
-
-
-def _time(action: Callable[[], None]) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
 
 
 def measure_latency(panel: IncontextPanel | None = None) -> dict[str, float]:
@@ -92,5 +77,5 @@ def measure_latency(panel: IncontextPanel | None = None) -> dict[str, float]:
         control.value = value
         panel.figure.to_json()
 
-    return {"in-context: move the k slider": _time(lambda: interact(panel.k, top_k)),
-            "in-context: choose another character": _time(lambda: interact(panel.persona, other))}
+    return {"in-context: move the k slider": seconds_taken(lambda: interact(panel.k, top_k)),
+            "in-context: choose another character": seconds_taken(lambda: interact(panel.persona, other))}
