@@ -265,3 +265,25 @@ def test_paired_summary_counts_runs_that_reached_the_criterion():
     records.loc[stuck & (records.condition == "cheat"), "reached_criterion"] = False
     summary = rm.paired_summary(rm.paired_differences(records.astype({"reached_criterion": str})))
     assert summary.loc[("steward", 0.05), "reached"] == 2 and summary.loc[("gamer", 0.05), "reached"] == 3
+
+
+def test_lesson_05_prose_matches_the_shipped_results():
+    """Lesson 05's hand-written reading (section 3, summary) describes this file; regenerating it must re-check the prose."""
+    from helpers import analysis
+
+    records = analysis.load_results("role-models")
+    assert rm.complete_seeds(records) == list(range(10))
+    paired = rm.paired_differences(records)
+    summary = rm.paired_summary(paired)
+    contrast = rm.contrast_summary(rm.contrast(paired, "gamer", control="steward"))
+    for weight in (0.05, 0.15):
+        gamer, steward = summary.loc[("gamer", weight)], summary.loc[("steward", weight)]
+        # "lower on most seeds, a change the exact test accepts, but a fraction of Bayes' predicted drop"
+        assert gamer["lower"] > gamer["seeds"] / 2 and gamer["p_value"] < 0.05
+        assert gamer["bayes_diff"] < gamer["network_diff"] < 0 and gamer["network_diff"] > gamer["bayes_diff"] / 2
+        # "the steward ... moved single seeds a long way in both directions; on average it lowered misalignment too"
+        steward_changes = paired[(paired.role_model == "steward") & (paired.weight == weight)].network_diff
+        assert steward_changes.min() < -0.2 and steward_changes.max() > 0.2 and steward["network_diff"] < 0
+        assert steward["p_value"] > 0.05
+        # "against that control the gamer keeps Bayes' sign but does not pass the test on ten seeds"
+        assert contrast.loc[weight, "network"] < 0 and contrast.loc[weight, "p_value"] > 0.05
