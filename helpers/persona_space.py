@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import copy
 import math
+import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -1003,7 +1004,17 @@ def load_papers() -> pd.DataFrame:
     missing = [c for c in PAPER_COLUMNS if c not in table.columns]
     if missing:
         raise ValueError(f"{path.name} lacks column(s) {missing}; expected {list(PAPER_COLUMNS)}")
-    return table
+    return table.assign(paper=table["source"].map(short_citation))
+
+
+def short_citation(source: str) -> str:
+    """"Lu, Gallagher, ... & Lindsey (2026), The Assistant Axis, ..." -> "Lu et al. (2026)"; a source already
+    written as "Wang et al. (2025), ..." keeps its first part."""
+    match = re.match(r"\s*([^,(&]+?)(\s+et al\.)?\s*([,&][^(]*)?\((\d{4})\)", source)
+    if match is None:
+        raise ValueError(f"source {source!r}: expected 'Author[, ...] (YYYY), title'")
+    first, et_al, others, year = match.groups()
+    return f"{first.strip()}{' et al.' if et_al or others else ''} ({year})"
 
 
 def similarity(vectors: pd.DataFrame, centered: bool = True) -> pd.DataFrame:

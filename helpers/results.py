@@ -37,7 +37,6 @@ COMMANDS: dict[str, list[str]] = {
     "framings": ["helpers.experiments", "framings", "--seeds", _SEEDS, "--format", "csv"],
     "framings-fixed": ["helpers.experiments", "framings", "--seeds", _SEEDS, "--mode", "fixed", "--format", "csv"],
     "framings-all-params": ["helpers.experiments", "framings", "--seeds", _SEEDS, "--params", "all", "--format", "csv"],
-    # gamer worlds are shipped for seeds 0-4 only so far (`make weights` ships 0-9; then widen this)
     "role-models": ["helpers.experiments", "role-models", "--seeds", _SEEDS, "--format", "csv"],
     "persona-space": ["helpers.persona_space", "--seeds", _SEEDS, "--format", "csv", "--threads", "1"],
     "pretraining-curve": ["helpers.curves", "--seed", "0"],

@@ -385,6 +385,19 @@ def test_summaries_of_the_records(records):
         ps.examples_needed(records, "forever")
     papers = ps.load_papers()
     assert set(ps.PAPER_COLUMNS) <= set(papers.columns) and papers.url.str.startswith("https://").all()
+    assert set(papers.paper) == {"Wang et al. (2025)", "Chen et al. (2025)", "Lu et al. (2026)"}
+
+
+@pytest.mark.parametrize("source, short", [("Marks, Lindsey & Olah (2026), The persona selection model", "Marks et al. (2026)"),
+                                           ("Smith (2024), One author", "Smith (2024)"),
+                                           ("Wang et al. (2025), Persona features", "Wang et al. (2025)")])
+def test_short_citation(source, short):
+    assert ps.short_citation(source) == short
+
+
+def test_short_citation_rejects_a_source_without_a_year():
+    with pytest.raises(ValueError, match="source"):
+        ps.short_citation("Someone, a title without a year")
 
 
 def test_effects_over_seeds(records):
