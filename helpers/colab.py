@@ -1,15 +1,16 @@
 """Running the course on Google Colab: a guarded install that only ever acts on Colab.
 
 On Colab a lesson opens alone, without the rest of the repository: no ``helpers`` package, no ``data/`` folder, and
-the runtime's own package versions. Each lesson's first cell therefore carries three lines (:func:`first_cell`
-returns them) that, **on Colab only**,
+the runtime's own package versions. Once the course is published, ``python -m helpers.publish URL`` puts three
+lines (:func:`first_cell` returns them) just before each lesson's first code cell; **on Colab only** they
 
 1. clone the course repository into ``/content/persona-course`` (once per runtime),
 2. put the clone on ``sys.path`` and call :func:`colab_setup`, which installs the clone with its pinned packages
    (:func:`install_command`), turns on Colab's custom widget manager so the ipywidgets panels work, and says
    whether the runtime must be restarted once because an already imported package changed version.
 
-Everywhere else (JupyterLab, nbval, ``make execute``, the static site) the three lines do nothing: they test
+Everywhere else (JupyterLab, nbval, ``make execute``) the three lines do nothing (the static site and the slides
+leave them out): they test
 ``"google.colab" in sys.modules`` (:func:`in_colab`) before anything else. The data folder is why the course is
 cloned rather than ``pip install``-ed from its repository: ``data/`` (the world tables, shipped weights and results)
 is not part of the Python package, and ``helpers`` finds it next to itself (``helpers.PROJECT_ROOT``).
@@ -24,12 +25,18 @@ import os
 import shlex
 import subprocess
 import sys
+from copy import deepcopy
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
-#: The course's public repository. Set it (or the environment variable ``PERSONA_COURSE_REPO``) to the real URL
-#: before publishing; the Colab badges in the README and :func:`first_cell` use the same value.
-REPOSITORY_URL = "https://github.com/persona-course/persona-course"
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
+#: Where the course records its public repository (``[project.urls] Repository``), written by
+#: ``python -m helpers.publish URL``; until then the course has no address and nothing links to one.
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+#: The tag of the Colab install cell at the top of a published lesson (the static site and slides leave it out).
+COLAB_TAG = "colab-setup"
 #: The branch or tag the Colab cell clones and the badges open.
 REPOSITORY_REF = "main"
 #: Where the Colab cell clones the course (Colab's working folder is /content).
@@ -45,11 +52,27 @@ def in_colab() -> bool:
     return "google.colab" in sys.modules
 
 
-def repository_url() -> str:
-    """The repository to clone: ``PERSONA_COURSE_REPO`` if set, else :data:`REPOSITORY_URL`."""
-    url = os.environ.get("PERSONA_COURSE_REPO", REPOSITORY_URL).strip()
+def published_url(pyproject: Path = PYPROJECT) -> str | None:
+    """The repository address recorded in ``pyproject.toml`` by :mod:`helpers.publish`, or None before publishing."""
+    import tomllib
+
+    project = tomllib.loads(Path(pyproject).read_text(encoding="utf-8")).get("project", {})
+    url = project.get("urls", {}).get("Repository")
+    return url.strip() if isinstance(url, str) and url.strip() else None
+
+
+def repository_url(pyproject: Path = PYPROJECT) -> str:
+    """The repository to clone: ``PERSONA_COURSE_REPO`` if set, else the published address (:func:`published_url`).
+
+    Raises RuntimeError before the course is published (no address anywhere) and ValueError for an address that is
+    not a URL or a path git can clone.
+    """
+    url = os.environ.get("PERSONA_COURSE_REPO", "").strip() or published_url(pyproject)
+    if url is None:
+        raise RuntimeError("the course has no public repository address yet: once it is published, run "
+                           "`python -m helpers.publish https://github.com/OWNER/NAME` (or set PERSONA_COURSE_REPO)")
     if not url.startswith(("https://", "git@", "file://", "/")):
-        raise ValueError(f"PERSONA_COURSE_REPO={url!r}; expected an https:// or git@ URL, a file:// URL or a path")
+        raise ValueError(f"repository address {url!r}; expected an https:// or git@ URL, a file:// URL or a path")
     return url
 
 
@@ -131,8 +154,8 @@ def colab_setup(target: Path = COLAB_DIR, run: Callable[[Sequence[str]], int] | 
         return "not colab"
     target = Path(target)
     if not (target / "pyproject.toml").is_file():
-        raise RuntimeError(f"the course is not in {target}: the clone failed (is the runtime online, and is "
-                           f"{repository_url()} the course repository?)")
+        raise RuntimeError(f"the course is not in {target}: the clone failed (is the runtime online, and does the "
+                           f"first cell clone the course's repository?)")
     run = run or (lambda argv: subprocess.call(list(argv)))
     if str(target) not in sys.path:
         sys.path.insert(0, str(target))
@@ -178,5 +201,21 @@ def binder_url(notebook: str = "notebooks/00_start_here.ipynb", url: str | None 
     return f"https://mybinder.org/v2/gh/{repo[len(prefix):]}/{ref}?urlpath=lab/tree/{notebook.lstrip('/')}"
 
 
+def is_colab_cell(cell: Mapping) -> bool:
+    """True for the Colab install cell that :mod:`helpers.publish` puts at the top of a lesson."""
+    return COLAB_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def without_colab_cell(nb: NotebookNode) -> NotebookNode:
+    """A copy of ``nb`` without its Colab install cell: readers of the static site and slides have nothing to
+    install, and the cell would only puzzle them."""
+    copy = deepcopy(nb)
+    copy.cells = [cell for cell in nb.cells if not is_colab_cell(cell)]
+    return copy
+
+
 if __name__ == "__main__":  # pragma: no cover - a convenience for the person preparing the notebooks
-    print(first_cell())
+    try:
+        print(first_cell())
+    except RuntimeError as error:
+        sys.exit(f"error: {error}")

@@ -33,7 +33,7 @@ from typing import Any, Iterable
 import nbformat
 from nbconvert.preprocessors import Preprocessor
 
-from helpers import PROJECT_ROOT
+from helpers import PROJECT_ROOT, colab
 
 #: Where the lessons live, where the site goes, and the README whose course map lists every planned lesson.
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -196,6 +196,12 @@ def close_details(page: str) -> str:
     """Remove the ``open`` attribute from every ``<details>`` tag: solutions stay collapsed."""
     attr = re.compile(r"""\s+open(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?(?=[\s/>])""", re.IGNORECASE)
     return re.sub(r"<details\b[^>]*>", lambda m: attr.sub("", m.group(0)), page, flags=re.IGNORECASE)
+
+
+def offline_badges(markdown: str) -> str:
+    """Linked badge images (``[![Open in Colab](https://...svg)](https://...)``) as plain text links: the badge
+    image would be fetched from the network, the link is only followed when clicked."""
+    return re.sub(r"\[!\[([^\]]*)\]\((?:https?:)?//[^)]*\)\]\(([^)]+)\)", r"[\1](\2)", markdown)
 
 
 def remote_references(page: str) -> list[str]:
@@ -423,7 +429,7 @@ def render_index(lessons: list[Lesson], planned: list[PlannedLesson], site_title
     if readme.is_file():
         text = readme.read_text(encoding="utf-8")
         match = re.search(r"^# .+?$\n(.*?)(?=^## )", text, re.MULTILINE | re.DOTALL)
-        intro = close_details(_markdown(match.group(1))) if match else ""
+        intro = close_details(_markdown(offline_badges(match.group(1)))) if match else ""
     return _jinja().get_template("index.html.j2").render(
         site_title=site_title, page_title=site_title, lessons=lessons, entries=entries, intro=_safe(intro),
         lesson=None, previous=None, next=lessons[0] if lessons else None, has_figures=False)
@@ -459,7 +465,7 @@ def build_site(notebooks_dir: Path = NOTEBOOKS_DIR, site_dir: Path = SITE_DIR, r
     """
     notebooks_dir, site_dir, readme = Path(notebooks_dir), Path(site_dir), Path(readme)
     paths = find_notebooks(notebooks_dir)
-    notebooks = [nbformat.read(path, as_version=4) for path in paths]
+    notebooks = [colab.without_colab_cell(nbformat.read(path, as_version=4)) for path in paths]
     lessons = [lesson_info(nb, path) for nb, path in zip(notebooks, paths)]
     site_title, planned = planned_lessons(readme)
     _prepare(site_dir)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import nbformat
 
-from helpers import PROJECT_ROOT, site
+from helpers import PROJECT_ROOT, colab, site
 from helpers.handouts import LESSON_GLOB, find_lessons, prepare_folder, strip_solutions
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -379,7 +379,7 @@ def build_slides(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = SLIDES_DIR
     shutil.copyfile(site.plotly_js_path(), out_dir / "assets" / "plotly.min.js")
     report, listed = SlidesReport(out_dir), []
     for path in paths:
-        slides = slide_plan(nbformat.read(path, as_version=4))
+        slides = slide_plan(colab.without_colab_cell(nbformat.read(path, as_version=4)))
         title = slides[0].heading if slides and slides[0].kind == "title" else path.stem.replace("_", " ")
         page, count = render_deck(slides, re.sub(r"[*_`]", "", title))
         remote = site.remote_references(page)

@@ -48,22 +48,36 @@ def test_install_command_installs_the_clone_with_its_pins():
     assert shlex.join(colab.install_command(python="python")).startswith("python -m pip install --quiet")
 
 
+URL = "https://github.com/o/r"
+
+
 def test_clone_command_and_repository(monkeypatch):
-    argv = colab.clone_command()
-    assert argv[:2] == ["git", "clone"] and argv[-2:] == [colab.REPOSITORY_URL, str(colab.COLAB_DIR)]
+    argv = colab.clone_command(url=URL)
+    assert argv[:2] == ["git", "clone"] and argv[-2:] == [URL, str(colab.COLAB_DIR)]
     assert argv[argv.index("--branch") + 1] == colab.REPOSITORY_REF and "--depth" in argv
     monkeypatch.setenv("PERSONA_COURSE_REPO", "https://github.com/someone/fork")
     assert colab.clone_command()[-2] == "https://github.com/someone/fork"
     monkeypatch.setenv("PERSONA_COURSE_REPO", "ftp://nope")
-    with pytest.raises(ValueError, match="PERSONA_COURSE_REPO="):
+    with pytest.raises(ValueError, match="ftp://nope"):
         colab.repository_url()
     with pytest.raises(ValueError, match="ref="):
         colab.clone_command(ref="main; rm -rf /")
 
 
+def test_the_address_comes_from_pyproject_and_is_absent_before_publishing(monkeypatch, tmp_path):
+    monkeypatch.delenv("PERSONA_COURSE_REPO", raising=False)
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "x"\n', encoding="utf-8")
+    assert colab.published_url(pyproject) is None
+    with pytest.raises(RuntimeError, match="python -m helpers.publish"):
+        colab.repository_url(pyproject)
+    pyproject.write_text('[project]\nname = "x"\n\n[project.urls]\nRepository = "https://github.com/o/r"\n')
+    assert colab.repository_url(pyproject) == URL
+
+
 def test_first_cell_is_three_lines_and_does_nothing_outside_colab(monkeypatch):
     monkeypatch.delitem(sys.modules, "google.colab", raising=False)
-    cell = colab.first_cell()
+    cell = colab.first_cell(url=URL)
     assert len(cell.splitlines()) == 3
     assert cell.count('"google.colab" in sys.modules') == 2
     systems: list[str] = []
@@ -86,9 +100,9 @@ def test_first_cell_on_colab_clones_once_installs_and_turns_widgets_on(fake_cola
 
     monkeypatch.setattr(os, "system", fake_system)
     monkeypatch.setattr(colab.subprocess, "call", lambda argv: pip.append(list(argv)) or 0)
-    cell = colab.first_cell(target)
+    cell = colab.first_cell(target, url=URL)
     exec(compile(cell, "<first cell>", "exec"), {})
-    assert systems == [shlex.join(colab.clone_command(target))]
+    assert systems == [shlex.join(colab.clone_command(target, url=URL))]
     assert pip == [colab.install_command(target)]
     assert fake_colab == ["widgets"]
     assert sys.path[0] == str(target)
@@ -148,5 +162,6 @@ def test_binder_builds_from_environment_yml():
 def test_instructor_guide_documents_what_cannot_be_tested_here():
     guide = (PROJECT_ROOT / "notebooks" / "instructor_guide.md").read_text(encoding="utf-8")
     assert "enable_custom_widget_manager" in guide
-    assert colab.first_cell() in guide, "the guide shows the exact Colab cell (python -m helpers.colab prints it)"
+    template = colab.first_cell(url="https://github.com/OWNER/NAME")
+    assert template in guide, "the guide shows the exact Colab cell that helpers.publish writes"
     assert "Binder" in guide and "cannot be tested here" in guide
