@@ -108,8 +108,9 @@ class PublishReport:
 
     def summary(self) -> str:
         return (f"Published as {self.url}: pyproject.toml records it, {len(self.notebooks)} lessons start with the "
-                "Colab install cell, README.md has the Colab and Binder badges. Commit, push, then open the Colab "
-                "badge to check (instructor guide, 'Colab and Binder').")
+                "Colab install cell, README.md has the Colab and Binder badges. Next: `make execute` (the new cells "
+                "join each lesson's run), `make test`, commit and push; then open the badges to check them "
+                "(instructor guide, 'Colab and Binder').")
 
 
 def publish(url: str, root: Path = PROJECT_ROOT) -> PublishReport:
