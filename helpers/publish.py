@@ -86,11 +86,12 @@ def badges(url: str, readme_lesson: str = "notebooks/00_start_here.ipynb") -> st
 def with_badges(readme_text: str, url: str) -> str:
     """``readme_text`` with the badge block for ``url``, replacing an earlier one or placed under the title."""
     block = badges(url)
-    if BADGES_START in readme_text:
-        start = readme_text.index(BADGES_START)
-        end = readme_text.find(BADGES_END, start)
-        if end < 0:
-            raise ValueError(f"README has {BADGES_START!r} without {BADGES_END!r}; restore or remove the block")
+    starts, ends = readme_text.count(BADGES_START), readme_text.count(BADGES_END)
+    if starts or ends:
+        start, end = readme_text.find(BADGES_START), readme_text.find(BADGES_END)
+        if starts != 1 or ends != 1 or end < start:
+            raise ValueError(f"README has {starts} badge start and {ends} badge end markers; expected one block "
+                             f"({BADGES_START!r} ... {BADGES_END!r}) or none: restore or remove it")
         return readme_text[:start] + block + readme_text[end + len(BADGES_END):]
     lines = readme_text.split("\n")
     title = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)

@@ -82,11 +82,15 @@ def test_a_bad_address_changes_nothing(root, url):
     assert snapshot(root) == before
 
 
-def test_a_broken_badge_block_changes_nothing(root):
+@pytest.mark.parametrize("published", [False, True])
+@pytest.mark.parametrize("extra", [publish.BADGES_START, publish.BADGES_END])
+def test_a_broken_badge_block_changes_nothing(root, published, extra):
+    if published:
+        publish.publish(URL, root)
     readme = root / "README.md"
-    readme.write_text(readme.read_text() + "\n" + publish.BADGES_START + "\n", encoding="utf-8")
+    readme.write_text(readme.read_text() + "\n" + extra + "\n", encoding="utf-8")
     before = snapshot(root)
-    with pytest.raises(ValueError, match="without"):
+    with pytest.raises(ValueError, match="markers"):
         publish.publish(URL, root)
     assert snapshot(root) == before
 
