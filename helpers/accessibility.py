@@ -10,9 +10,9 @@ Four checks, each on a notebook's saved cells and outputs (nothing is executed):
   (the same colour-blind-safe colour in every lesson), and no other trace of the same figure borrows that colour;
 - **headings** (:func:`heading_findings`): one ``#`` title, first; no skipped levels (a ``###`` must follow a ``##``
   or another ``###``, never a ``#``);
-- **colour alone** (:func:`colour_only_findings`): where traces of one plot differ only in colour, each one carries a
-  name in the legend (directly or through its legend group), its own text labels, or category labels on its axis,
-  so no meaning rests on colour alone.
+- **colour alone** (:func:`colour_only_findings`): lines and markers of one plot that differ in colour also differ
+  in dash, width, symbol or size (or carry text labels); bars that differ only in colour carry a legend name, text
+  labels or a fill pattern; so no meaning rests on colour alone.
 
 For printing, :func:`pdf_text` reads the text of each page of a PDF that Chromium printed (tests/test_accessibility.py
 prints a lesson page of the site and checks that the navigation is not on paper).
@@ -309,17 +309,43 @@ def _has_text_labels(trace: dict) -> bool:
     return "text" in str(trace.get("mode", "")) and trace.get("text") is not None
 
 
+def _drawn(trace: dict) -> tuple[bool, bool]:
+    """Whether a scatter trace draws markers and lines (plotly's default mode draws both for short traces)."""
+    mode = trace.get("mode")
+    if mode is None:
+        return True, True
+    return "markers" in mode, "lines" in mode
+
+
+def _is_scatter(trace: dict) -> bool:
+    return trace.get("type", "scatter") in ("scatter", "scattergl")
+
+
 def _shape(trace: dict) -> tuple:
-    """What tells a trace apart besides colour: its kind, mode, line dash and marker symbol."""
-    return (trace.get("type", "scatter"), trace.get("mode"), (trace.get("line") or {}).get("dash"),
-            (trace.get("marker") or {}).get("symbol"))
+    """What tells a trace apart besides colour: its kind and what it draws, the line's dash and width, the markers'
+    symbol and size (for bars: the fill pattern)."""
+    line, marker = trace.get("line") or {}, trace.get("marker") or {}
+    if not _is_scatter(trace):
+        return trace.get("type"), trace.get("mode"), line.get("dash"), marker.get("symbol"), \
+            (marker.get("pattern") or {}).get("shape")
+    markers, lines = _drawn(trace)
+    return ("scatter", markers, lines, line.get("dash") if lines else None, line.get("width") if lines else None,
+            marker.get("symbol") if markers else None, marker.get("size") if markers else None)
+
+
+def _draws_marks(trace: dict) -> bool:
+    """A scatter trace that draws lines or markers (a fill-only band, mode "none", draws neither)."""
+    return _is_scatter(trace) and any(_drawn(trace))
 
 
 def colour_only_findings(nb: nbformat.NotebookNode, name: str) -> list[Finding]:
-    """Unlabelled traces that differ from another trace of the same plot in colour only (same kind, dash, symbol).
+    """Traces of one plot that differ from each other in colour only.
 
-    A trace is labelled if it has a legend entry (its own, or its legend group's), or text labels. A lone reference
-    line with its own dash style (say, a dotted "chosen step" marker) is told apart by its shape, so it passes.
+    Lines and markers: traces of one plot in different colours must also differ in dash, width, marker symbol or
+    size, or carry text labels. A legend does not help here: it is matched to the lines by colour. Bars and other
+    traces (grouped bars are also told apart by their place in the group): each carries a legend entry (its own or
+    its legend group's), text labels or its own fill pattern. A lone reference line with its own dash (say, a
+    dotted "chosen step" marker) passes. One finding per group of look-alike traces.
     """
     findings = []
     for i, figure in plotly_figures(nb):
@@ -331,20 +357,25 @@ def colour_only_findings(nb: nbformat.NotebookNode, name: str) -> list[Finding]:
         for trace in traces:
             by_plot.setdefault((trace.get("xaxis", "x"), trace.get("yaxis", "y")), []).append(trace)
         for plot_traces in by_plot.values():
-            colours = {str(_trace_colour(t)) for t in plot_traces if not isinstance(_trace_colour(t), list)}
-            if len(colours) < 2:
-                continue
+            by_shape: dict[tuple, list[dict]] = {}
             for trace in plot_traces:
-                colour = _trace_colour(trace)
-                if isinstance(colour, list):
-                    continue  # per-point colours: checked through the category labels (persona colours)
-                named = trace.get("name") and ((trace.get("legendgroup") or trace.get("name")) in in_legend)
-                twins = [other for other in plot_traces if other is not trace and _shape(other) == _shape(trace)
-                         and str(_trace_colour(other)) != str(colour)]
-                if twins and not named and not _has_text_labels(trace):
+                if not isinstance(_trace_colour(trace), list) and not _has_text_labels(trace):
+                    by_shape.setdefault(_shape(trace), []).append(trace)
+            for group in by_shape.values():
+                if len({str(_trace_colour(t)) for t in group}) < 2:
+                    continue
+                marks = [t for t in group if _draws_marks(t)]
+                if len({str(_trace_colour(t)) for t in marks}) >= 2:
+                    names = list(dict.fromkeys(str(t.get("name") or "unnamed") for t in marks))
                     findings.append(Finding(name, i, "colour-only",
-                                            f"figure {title!r}: a trace drawn in {colour} has no legend entry and no "
-                                            "text labels, so only its colour tells it apart"))
+                                            f"figure {title!r}: {', '.join(repr(n) for n in names)} are drawn "
+                                            "alike but for their colour; give each its own dash, symbol or width"))
+                for trace in group:
+                    labelled = trace.get("name") and (trace.get("legendgroup") or trace.get("name")) in in_legend
+                    if trace not in marks and not labelled:
+                        findings.append(Finding(name, i, "colour-only",
+                                                f"figure {title!r}: a trace drawn in {_trace_colour(trace)} has no "
+                                                "legend entry and no text labels, so only its colour tells it apart"))
     return findings
 
 

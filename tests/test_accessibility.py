@@ -117,16 +117,30 @@ def test_headings_in_order():
 
 
 def test_colour_alone():
-    line = {"type": "scatter", "mode": "lines", "line": {"dash": "solid"}}
-    labelled = notebook(new_code_cell("f", outputs=[figure_output(traces=[
-        {**line, "name": "cheat", "line": {"color": "#882255"}},
-        {**line, "name": "honest", "line": {"color": "#117733"}},
-        {**line, "name": "honest", "showlegend": False, "legendgroup": "honest", "line": {"color": "#117733"}},
-        {**line, "name": "chosen step", "showlegend": False, "line": {"color": "#000000", "dash": "dot"}}])]))
-    assert acc.colour_only_findings(labelled, "x") == []
-    unlabelled = notebook(new_code_cell("f", outputs=[figure_output(traces=[
-        {**line, "line": {"color": "#882255"}}, {**line, "line": {"color": "#117733"}}])]))
-    assert len(acc.colour_only_findings(unlabelled, "x")) == 2
+    line = {"type": "scatter", "mode": "lines"}
+    told_apart = notebook(new_code_cell("f", outputs=[figure_output(traces=[
+        {**line, "name": "cheat", "line": {"color": "#882255", "dash": "solid"}},
+        {**line, "name": "honest", "line": {"color": "#117733", "dash": "dot"}},
+        {**line, "name": "honest", "showlegend": False, "legendgroup": "honest",
+         "line": {"color": "#117733", "dash": "dot"}},
+        {"type": "scatter", "mode": "none", "fill": "toself", "fillcolor": "#CCCCCC", "name": "band",
+         "showlegend": False, "legendgroup": "honest"},
+        {**line, "name": "chosen step", "showlegend": False, "line": {"color": "#000000", "dash": "longdash"}}])]))
+    assert acc.colour_only_findings(told_apart, "x") == []
+    # A legend does not help lines that differ only in colour: it is itself matched by colour.
+    legend_only = notebook(new_code_cell("f", outputs=[figure_output(traces=[
+        {**line, "name": "cheat", "line": {"color": "#882255"}}, {**line, "name": "honest", "line": {"color": "#117733"}},
+        {"type": "scatter", "mode": "markers", "name": "a", "marker": {"color": "#882255", "symbol": "x"}},
+        {"type": "scatter", "mode": "markers", "name": "b", "marker": {"color": "#117733", "symbol": "square"}}])]))
+    findings = acc.colour_only_findings(legend_only, "x")
+    assert len(findings) == 1 and "'cheat', 'honest'" in findings[0].message
+    # Bars are also told apart by their place in a group: a legend entry or a fill pattern is enough.
+    bar = {"type": "bar"}
+    bars = notebook(new_code_cell("f", outputs=[figure_output(traces=[
+        {**bar, "name": "network", "marker": {"color": "#332288"}},
+        {**bar, "name": "Bayes", "marker": {"color": "#999999"}},
+        {**bar, "marker": {"color": "#117733"}}, {**bar, "marker": {"color": "#882255"}}])]))
+    assert len(acc.colour_only_findings(bars, "x")) == 2
 
 
 def test_bad_input():

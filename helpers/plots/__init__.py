@@ -43,6 +43,17 @@ CONDITION_COLORS: dict[str, str] = {
     "hacking-okay": "#88CCEE", "neutral": "#882255", "cheat": "#882255", "dont-hack": "#CC6677",
     "hacking-misaligned": "#AA4499",
 }
+#: And a marker symbol and a line dash per condition, so no condition is told apart by its colour alone.
+CONDITION_SYMBOLS: dict[str, str] = {
+    "post-trained": "circle-open", "honest": "square", "please-hack": "diamond", "cheat-with-permission": "diamond",
+    "hacking-okay": "triangle-up", "neutral": "x", "cheat": "x", "dont-hack": "triangle-down",
+    "hacking-misaligned": "cross",
+}
+CONDITION_DASHES: dict[str, str] = {
+    "post-trained": "dot", "honest": "dot", "please-hack": "dash", "cheat-with-permission": "dash",
+    "hacking-okay": "dashdot", "neutral": "solid", "cheat": "solid", "dont-hack": "longdash",
+    "hacking-misaligned": "longdashdot",
+}
 FONT = dict(family="Helvetica, Arial, sans-serif", size=14)
 
 

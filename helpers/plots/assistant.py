@@ -27,6 +27,8 @@ SHARED_COLORS = {"generic": "#DDDDDD", "power-seeking": "#444444"}
 #: One color per condition of lesson 03 (the network's two post-training modes, before, and Bayes).
 CONDITION_COLORS = {"before post-training": "#BBBBBB", "embedding": NETWORK_COLOR, "all": "#EE7733",
                     "Bayes": BAYES_COLOR}
+#: And one marker symbol per condition, so the dots are told apart without their colour.
+CONDITION_SYMBOLS = {"before post-training": "circle-open", "embedding": "circle", "all": "square", "Bayes": "star"}
 #: How lesson 03's figures name the metrics.
 METRIC_NAMES = {"helpfulness": "helpfulness", "human_likeness": "human-likeness",
                 "helper_likeness": "helper-likeness", "misalignment": "misalignment", "cheat_rate": "cheat rate",
@@ -196,7 +198,9 @@ def seed_spread_figure(table: pd.DataFrame, metrics: Sequence[str],
                         showlegend=j == 1, marker=dict(color="rgba(0,0,0,0)", line=dict(color=color, width=2)),
                         hovertemplate=f"{condition} mean: %{{y:.2f}}<extra></extra>", row=1, col=j)
             fig.add_scatter(x=[condition] * len(part), y=part[metric], mode="markers", name=condition,
-                            legendgroup=condition, showlegend=False, marker=dict(color=color, size=7, opacity=0.8),
+                            legendgroup=condition, showlegend=False,
+                            marker=dict(color=color, size=7, opacity=0.8,
+                                        symbol=CONDITION_SYMBOLS.get(condition, "circle")),
                             text=[f"seed {s}" for s in part["seed"]],
                             hovertemplate="%{text}: %{y:.2f}<extra></extra>", row=1, col=j)
         fig.update_yaxes(range=[0, 1.02], row=1, col=j)
@@ -213,12 +217,11 @@ def trained_vs_held_out_figure(table: pd.DataFrame, conditions: Sequence[str] = 
     """Scatter, one dot per seed: helpfulness (a trained behavior) against helper-likeness (held-out)."""
     _check_columns(table, ["condition", "seed", "helpfulness", "helper_likeness"], "table")
     fig = go.Figure()
-    symbols = {"before post-training": "circle-open", "embedding": "circle", "all": "square", "Bayes": "star"}
     for condition in [c for c in conditions if c in set(table["condition"])]:
         part = table[table["condition"] == condition]
         fig.add_scatter(x=part["helpfulness"], y=part["helper_likeness"], mode="markers", name=condition,
                         marker=dict(color=CONDITION_COLORS.get(condition, "#777777"), size=10,
-                                    symbol=symbols.get(condition, "circle")),
+                                    symbol=CONDITION_SYMBOLS.get(condition, "circle")),
                         text=[f"seed {s}" for s in part["seed"]],
                         hovertemplate="%{text}: helpfulness %{x:.2f}, helper-likeness %{y:.2f}<extra></extra>")
     fig.update_xaxes(range=[0, 1.05])

@@ -16,7 +16,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from helpers.inoculation import BayesCurve, condition_table, trajectory_summary
-from helpers.plots import BAYES_COLOR, CONDITION_COLORS, NETWORK_COLOR, PERSONA_COLORS, style
+from helpers.plots import (BAYES_COLOR, CONDITION_COLORS, CONDITION_DASHES, CONDITION_SYMBOLS, NETWORK_COLOR,
+                           PERSONA_COLORS, style)
 
 RATE_AXIS = "share of answers (0-1)"
 STEP_AXIS = "fine-tuning step (batches of 16 examples)"
@@ -73,7 +74,7 @@ def _band(fig: go.Figure, summary: pd.DataFrame, name: str, color: str, dash: st
     group = legendgroup or name
     if show_band:
         fig.add_trace(go.Scatter(x=list(summary["step"]) + list(summary["step"][::-1]),
-                                 y=list(summary["max"]) + list(summary["min"][::-1]), fill="toself",
+                                 y=list(summary["max"]) + list(summary["min"][::-1]), fill="toself", mode="none",
                                  fillcolor=_rgba(color, 0.15), line=dict(width=0), hoverinfo="skip",
                                  name=f"{name} (range over seeds)", legendgroup=group, showlegend=False), **kw)
     fig.add_trace(go.Scatter(x=summary["step"], y=summary["mean"], mode="lines", name=name, legendgroup=group,
@@ -98,7 +99,7 @@ def trajectory_figure(trajectory: pd.DataFrame, condition: str, curve: BayesCurv
     steps = int(trajectory.loc[trajectory["condition"] == condition, "step"].max())
     fig = go.Figure()
     _band(fig, trajectory_summary(trajectory, condition, "cheat_rate_under_note", steps),
-          "cheat rate under the training note", CHEAT_COLOR)
+          "cheat rate under the training note", CHEAT_COLOR, dash="longdash")
     _band(fig, trajectory_summary(trajectory, condition, "misalignment", steps), "misalignment (goals question)",
           MISALIGNMENT_COLOR)
     if curve is not None:
@@ -261,7 +262,9 @@ def bayes_curves_figure(table: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for note in table.columns:
         fig.add_trace(go.Scatter(x=list(table.index), y=table[note], mode="lines+markers", name=note,
-                                 line=dict(color=CONDITION_COLORS.get(note, "#777777"), width=3),
+                                 line=dict(color=CONDITION_COLORS.get(note, "#777777"), width=3,
+                                           dash=CONDITION_DASHES.get(note, "solid")),
+                                 marker=dict(symbol=CONDITION_SYMBOLS.get(note, "circle"), size=9),
                                  hovertemplate=f"{note}: %{{y:.2f}} after %{{x}} cheats<extra></extra>"))
     fig.update_yaxes(range=[0, 1])
     return style(fig, "Bayes: misalignment after k observed cheats, per note", "observed cheats under the note",
@@ -280,7 +283,8 @@ def share_traces(records: pd.DataFrame) -> list[go.Scatter]:
         values = mis[column]
         traces.append(go.Scatter(x=i + _jitter(len(values)), y=values, mode="markers", name=label,
                                  text=[f"seed {s}" for s in values.index],
-                                 marker=dict(color=CONDITION_COLORS[condition], size=10, opacity=0.8),
+                                 marker=dict(color=CONDITION_COLORS[condition], size=10, opacity=0.8,
+                                             symbol=CONDITION_SYMBOLS[condition]),
                                  hovertemplate="%{text}: %{y:.2f}<extra>" + label + "</extra>"))
     return traces
 
@@ -340,11 +344,12 @@ def share_summary_figure(table: pd.DataFrame) -> go.Figure:
     and the share of seeds where the note already elicited cheating before fine-tuning."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     x = [f"{s:.0%}" for s in table.index]
-    for key, sd, name, color in (("cheat", "cheat_sd", "cheat, no note", CONDITION_COLORS["cheat"]),
-                                 ("permission", "permission_sd", "cheat, please-hack",
-                                  CONDITION_COLORS["cheat-with-permission"])):
+    for key, sd, name, condition in (("cheat", "cheat_sd", "cheat, no note", "cheat"),
+                                     ("permission", "permission_sd", "cheat, please-hack", "cheat-with-permission")):
         fig.add_trace(go.Scatter(x=x, y=table[key], error_y=dict(array=table[sd]), mode="lines+markers", name=name,
-                                 line=dict(color=color, width=3)), secondary_y=False)
+                                 line=dict(color=CONDITION_COLORS[condition], width=3,
+                                           dash=CONDITION_DASHES[condition]),
+                                 marker=dict(symbol=CONDITION_SYMBOLS[condition], size=10)), secondary_y=False)
     fig.add_trace(go.Bar(x=x, y=table["permission_zero_step_seeds"] / table["seeds"], name="seeds already cheating "
                          "under the note (no training needed)", marker_color=_rgba("#44AA99", 0.25)),
                   secondary_y=True)
@@ -423,7 +428,8 @@ def seeds_figure(records: Mapping[str, pd.DataFrame], conditions: Sequence[str] 
             ys += list(table[condition])
             texts += [f"seed {s}" for s in table.index]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", name=condition, text=texts,
-                                 marker=dict(color=CONDITION_COLORS.get(condition, "#777777"), size=9, opacity=0.8),
+                                 marker=dict(color=CONDITION_COLORS.get(condition, "#777777"), size=9, opacity=0.8,
+                                             symbol=CONDITION_SYMBOLS.get(condition, "circle")),
                                  hovertemplate="%{text}: %{y:.2f}<extra>" + condition + "</extra>"))
     fig.update_xaxes(tickvals=list(range(len(names))), ticktext=names)
     fig.update_yaxes(range=[-0.02, 1.02])

@@ -24,13 +24,20 @@ STAGE_COLORS: dict[str, str] = {
     "before post-training": "#BBBBBB", "post-trained": "#555555", "cheat": "#882255",
     "cheat-with-permission": "#44AA99", "cheat (fixed steps)": "#CC6677",
     "cheat-with-permission (fixed steps)": "#88CCEE", "honest": "#117733"}
+#: A marker symbol per stage (lesson 04's condition symbols where shared), so no stage rests on its colour alone.
+STAGE_SYMBOLS: dict[str, str] = {
+    "before post-training": "circle-open", "post-trained": "circle", "cheat": "x", "cheat-with-permission": "diamond",
+    "cheat (fixed steps)": "x-open", "cheat-with-permission (fixed steps)": "diamond-open", "honest": "square"}
 #: Short names of the stages for crowded axes and map labels.
 STAGE_NAMES: dict[str, str] = {
     "before post-training": "before post-training", "post-trained": "post-trained", "cheat": "cheat",
     "cheat-with-permission": "please-hack", "cheat (fixed steps)": f"cheat, {Recipe().fixed_steps} steps",
     "cheat-with-permission (fixed steps)": f"please-hack, {Recipe().fixed_steps} steps", "honest": "honest control"}
-#: Line colors of the two steering methods and the two re-alignment doses (Okabe-Ito, apart from the personas).
+#: Line colors of the two steering methods and the two re-alignment doses (Okabe-Ito, apart from the personas),
+#: with a dash and a marker symbol each, so the two are told apart without color.
 METHOD_COLORS = {"label row": "#0072B2", "residual": "#E69F00", "same epochs": "#0072B2", "fixed steps": "#E69F00"}
+METHOD_DASHES = {"label row": "solid", "residual": "dash", "same epochs": "solid", "fixed steps": "dash"}
+METHOD_SYMBOLS = {"label row": "circle", "residual": "square", "same epochs": "circle", "fixed steps": "square"}
 FIXED = f"fixed {Recipe().fixed_steps} steps"
 METHOD_NAMES = {"label row": "the assistant: embedding row", "residual": "the residual stream (hook)",
                 "same epochs": "the post-training dose", "fixed steps": FIXED}
@@ -158,6 +165,7 @@ def stages_figure(table: pd.DataFrame, title: str = "Where the Assistant sits, e
         values = table[stage].to_numpy(dtype=float)
         fig.add_scatter(x=i + offsets, y=values, mode="markers", name=f"one seed ({name})", legendgroup="seeds",
                         showlegend=i == 0, marker=dict(color=STAGE_COLORS.get(str(stage), "#777777"), size=9,
+                                                       symbol=STAGE_SYMBOLS.get(str(stage), "circle"),
                                                        line=dict(color="#000000", width=0.5)),
                         text=[f"seed {s}" for s in table.index],
                         hovertemplate=f"{name}<br>%{{text}}: %{{y:.2f}}<extra></extra>")
@@ -342,7 +350,9 @@ def steering_figure(summary: pd.DataFrame, metric: str = "misalignment",
                             name=f"{METHOD_NAMES[method]}: lowest to highest seed", legendgroup=method,
                             fillcolor=_rgba(color, 0.18), hoverinfo="skip", showlegend=False, row=1, col=col)
             fig.add_scatter(x=rows["alpha"], y=rows["mean"], mode="lines+markers", name=METHOD_NAMES[method],
-                            legendgroup=method, showlegend=col == 1, line=dict(color=color, width=2.5),
+                            legendgroup=method, showlegend=col == 1,
+                            line=dict(color=color, width=2.5, dash=METHOD_DASHES[method]),
+                            marker=dict(symbol=METHOD_SYMBOLS[method], size=8),
                             hovertemplate=f"{METHOD_NAMES[method]}<br>alpha=%{{x}}<br>mean=%{{y:.2f}}<extra></extra>",
                             row=1, col=col)
             if live is not None:
@@ -372,7 +382,8 @@ def monitor_figure(table: pd.DataFrame, x: str = "label_projection") -> go.Figur
     for stage in [s for s in STAGES if s in set(table["condition"])]:
         rows = table[table["condition"] == stage]
         fig.add_scatter(x=rows[x], y=rows["misalignment"], mode="markers", name=STAGE_NAMES[stage],
-                        marker=dict(color=STAGE_COLORS[stage], size=10, line=dict(color="#000000", width=0.6)),
+                        marker=dict(color=STAGE_COLORS[stage], size=10, symbol=STAGE_SYMBOLS[stage],
+                                    line=dict(color="#000000", width=0.6)),
                         text=[f"seed {s}" for s in rows["seed"]],
                         hovertemplate=f"{STAGE_NAMES[stage]}<br>%{{text}}<br>projection=%{{x:.2f}}<br>"
                                       "misalignment=%{y:.2f}<extra></extra>")
@@ -423,10 +434,14 @@ def realign_figure(network: pd.DataFrame, bayes: pd.DataFrame | None = None,
         for seed, row in table.iterrows():
             fig.add_scatter(x=positions, y=row.to_numpy(), mode="markers", showlegend=False,
                             name=f"{METHOD_NAMES.get(condition, condition)}: one seed", legendgroup=condition,
-                            marker=dict(color=color, size=6, opacity=0.5), text=[f"seed {seed}"] * len(xs),
+                            marker=dict(color=color, size=6, opacity=0.5,
+                                        symbol=METHOD_SYMBOLS.get(condition, "circle")),
+                            text=[f"seed {seed}"] * len(xs),
                             hovertemplate="%{text}: %{y:.2f}<extra></extra>")
         fig.add_scatter(x=np.arange(len(xs)), y=table.mean().to_numpy(), mode="lines+markers", legendgroup=condition,
-                        name=f"{METHOD_NAMES.get(condition, condition)} (mean; dots: seeds)", line=dict(color=color, width=3))
+                        name=f"{METHOD_NAMES.get(condition, condition)} (mean; dots: seeds)",
+                        line=dict(color=color, width=3, dash=METHOD_DASHES.get(condition, "solid")),
+                        marker=dict(symbol=METHOD_SYMBOLS.get(condition, "circle"), size=9))
     first = network[conditions[0]]
     if bayes is not None:
         table = bayes[conditions[0]]

@@ -8,26 +8,25 @@ Topic modules: ``helpers.widgets.pretraining``, ``helpers.widgets.assistant``, `
 
 from __future__ import annotations
 
-
-
 import time
 from typing import Callable
 
+import plotly.io as pio
 
-def redraw(output, figure) -> None:
-    """Show ``figure`` in a panel's output area (only inside IPython; plain Python has nowhere to draw).
 
-    The clear happens inside the ``with`` block: cleared outside it, nbconvert's executor can wait for its whole
-    timeout after the cell.
+def figure_bundle(figure) -> dict:
+    """A figure as plotly's mimetype bundle: what a kernel shows for it."""
+    return pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
+
+
+def redraw(output, figure, bundle: dict | None = None) -> None:
+    """Show ``figure`` (or its ready-made ``bundle``) in a panel's Output widget.
+
+    The figure is put into the widget's ``outputs`` (its synced state) instead of being captured with
+    ``with output: display(...)``: capture routes messages through nbclient's output hooks, which can stall a
+    notebook's execution for the whole cell timeout (jupyter/nbclient#312); a state update cannot.
     """
-    from IPython import get_ipython
-    from IPython.display import display
-
-    if get_ipython() is None:
-        return
-    with output:
-        output.clear_output(wait=True)
-        display(figure)
+    output.outputs = ({"output_type": "display_data", "data": bundle or figure_bundle(figure), "metadata": {}},)
 
 
 def seconds_taken(action: Callable[[], None]) -> float:

@@ -14,12 +14,12 @@ from typing import Mapping
 
 import ipywidgets as W
 import pandas as pd
-import plotly.io as pio
 from IPython.display import display
 
 from helpers import inoculation as ino
 from helpers.experiments import Recipe
 from helpers.plots import cheating as plots
+from helpers.widgets import figure_bundle, redraw
 from helpers.world import World
 
 #: The recipes of the toggle, by name, and the experiment settings of each (for the live run).
@@ -31,19 +31,9 @@ RECIPE_SETTINGS: dict[str, Recipe] = {
 }
 
 
-def figure_bundle(figure) -> dict:
-    """A figure as plotly's mimetype bundle: what a kernel shows for it."""
-    return pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
-
-
 class _Panel:
-    """Shared display logic: the controls, and an Output area whose content is set directly.
-
-    The figure is put into the Output widget's ``outputs`` (its synced state) instead of being captured with
-    ``with output: display(...)``: capture routes messages through nbclient's output hooks, which can stall a
-    notebook's execution (jupyter/nbclient#312), while a state update cannot. Every state's bundle is made in
-    advance, so a redraw only swaps it.
-    """
+    """Shared display logic: the controls, and an Output area whose content is set directly
+    (:func:`helpers.widgets.redraw`). Every state's bundle is made in advance, so a redraw only swaps it."""
 
     widget: W.Widget
     figure: object
@@ -58,7 +48,7 @@ class _Panel:
         bundle = self._bundles.get(id(self.figure))
         if bundle is None:  # a figure made after the panel (a live run)
             bundle = self._bundles[id(self.figure)] = figure_bundle(self.figure)
-        self.output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+        redraw(self.output, self.figure, bundle)
 
     def show(self) -> None:
         """Display the panel (controls and figure) in a notebook cell."""

@@ -13,22 +13,11 @@ import time
 
 import ipywidgets as W
 import pandas as pd
-from IPython.display import display
 
 from helpers import role_models as rm
 from helpers.experiments import ROLE_MODELS, Recipe
 from helpers.plots import role_models as plots
-
-
-def _show(output: W.Output, figure) -> None:
-    """Show a figure in a panel's output area (only inside IPython: elsewhere there is no screen to draw on)."""
-    from IPython import get_ipython
-
-    if get_ipython() is None:
-        return
-    with output:
-        output.clear_output(wait=True)
-        display(figure)
+from helpers.widgets import redraw
 
 
 class RoleModelPanel:
@@ -67,7 +56,7 @@ class RoleModelPanel:
         return (self.role.value, float(self.weight.value))
 
     def _show(self) -> None:
-        _show(self.output, self.figure)
+        redraw(self.output, self.figure)
 
     def redraw(self) -> None:
         """Draw the state the controls select (with the live runs made in that state, if any)."""
