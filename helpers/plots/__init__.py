@@ -45,7 +45,7 @@ CONDITION_COLORS: dict[str, str] = {
 }
 #: And a marker symbol and a line dash per condition, so no condition is told apart by its colour alone.
 CONDITION_SYMBOLS: dict[str, str] = {
-    "post-trained": "circle-open", "honest": "square", "please-hack": "diamond", "cheat-with-permission": "diamond",
+    "post-trained": "circle", "honest": "square", "please-hack": "diamond", "cheat-with-permission": "diamond",
     "hacking-okay": "triangle-up", "neutral": "x", "cheat": "x", "dont-hack": "triangle-down",
     "hacking-misaligned": "cross",
 }

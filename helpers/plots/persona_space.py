@@ -26,8 +26,8 @@ STAGE_COLORS: dict[str, str] = {
     "cheat-with-permission (fixed steps)": "#88CCEE", "honest": "#117733"}
 #: A marker symbol per stage (lesson 04's condition symbols where shared), so no stage rests on its colour alone.
 STAGE_SYMBOLS: dict[str, str] = {
-    "before post-training": "circle-open", "post-trained": "circle", "cheat": "x", "cheat-with-permission": "diamond",
-    "cheat (fixed steps)": "x-open", "cheat-with-permission (fixed steps)": "diamond-open", "honest": "square"}
+    "before post-training": "circle", "post-trained": "hexagon", "cheat": "x", "cheat-with-permission": "diamond",
+    "cheat (fixed steps)": "triangle-up", "cheat-with-permission (fixed steps)": "triangle-down", "honest": "square"}
 #: Short names of the stages for crowded axes and map labels.
 STAGE_NAMES: dict[str, str] = {
     "before post-training": "before post-training", "post-trained": "post-trained", "cheat": "cheat",
