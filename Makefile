@@ -38,7 +38,11 @@ $(STAMP): pyproject.toml | $(PIP)
 
 install: $(STAMP)
 
+# JupyterLab refuses to start as root; say why and what to do instead of failing after its log.
 lab: $(STAMP)
+	@if [ "$$(id -u)" = 0 ] && ! printf '%s' "$(LAB_ARGS)" | grep -q -- --allow-root; then \
+	  echo "JupyterLab will not run as root. Run 'make lab' as a normal user, or, inside a container," \
+	  "run: make lab LAB_ARGS=--allow-root (the server still asks for its token)."; exit 1; fi
 	$(JUPYTER) lab notebooks/ $(LAB_ARGS)
 
 test: $(STAMP)
