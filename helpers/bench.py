@@ -110,7 +110,8 @@ def widget_latencies() -> list[tuple[str, str, float, bool]]:
 
 
 def page_timings() -> list[tuple[str, str, float, bool]]:
-    """Time to interactive of each static page in headless Chromium (needs Chromium).
+    """Time to interactive of each static page in headless Chromium (needs Chromium): a first, cold visit per page,
+    and the slowest page on a second visit (the browser keeps plotly.js compiled between the pages of the site).
 
     The site is built afresh from the committed notebooks into a temporary folder, so the timings never come from
     an old build in site/.
@@ -122,11 +123,15 @@ def page_timings() -> list[tuple[str, str, float, bool]]:
     with tempfile.TemporaryDirectory() as folder:
         built = site.build_site(site.NOTEBOOKS_DIR, Path(folder) / "site", verbose=False)
         try:
-            times = site.measure_time_to_interactive(built.site_dir)
+            timings = site.measure_page_timings(built.site_dir)
         except Exception as err:  # no Chromium or Playwright here: say so instead of failing the benchmark
             print(f"(page timings skipped: {type(err).__name__}: {err})")
             return []
-    return [(f"time to interactive, {page} (s)", "<= 1", t, t <= 1) for page, t in times.items()]
+    rows = [(f"time to interactive, {page} (s)", "<= 1", t["interactive"], t["interactive"] <= 1)
+            for page, t in timings.items()]
+    warm = max(t["warm_interactive"] for t in timings.values())
+    rows.append(("time to interactive on a second visit, slowest page (s)", "<= 1", warm, warm <= 1))
+    return rows
 
 
 def role_model_table() -> str:

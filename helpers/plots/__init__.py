@@ -6,7 +6,7 @@ personas also get their own marker symbol. Every builder sets a title and labell
 alternative (:func:`text_alternative`) under each figure.
 
 Topic modules add builders: ``helpers.plots.pretraining``, ``helpers.plots.assistant``,
-``helpers.plots.cheating``, ``helpers.plots.role_models``.
+``helpers.plots.cheating``, ``helpers.plots.role_models``, ``helpers.plots.persona_space``.
 """
 
 from __future__ import annotations
