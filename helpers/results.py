@@ -61,7 +61,7 @@ def remake(name: str) -> Path:
         return path
     partial = path.with_suffix(".csv.partial")
     body = out if out.startswith("#") else f"{header(name)}\n{out}"
-    partial.write_text(body)
+    partial.write_text(body.rstrip("\n") + "\n")  # one newline at the end, however the command printed it
     partial.replace(path)
     return path
 

@@ -18,3 +18,9 @@ def test_remake_rejects_an_unknown_name():
         results.remake("nonsense")
     with pytest.raises(SystemExit):
         results.main(["nonsense"])
+
+
+def test_every_results_file_ends_with_one_newline():
+    for path in results.RESULTS_DIR.glob("*.csv"):
+        text = path.read_text()
+        assert text.endswith("\n") and not text.endswith("\n\n"), path.name
