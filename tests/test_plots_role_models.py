@@ -88,6 +88,9 @@ def test_twin_has_role_buttons_and_a_weight_slider(paired):
     assert len(fig.data) == 2 * len(ROLE_MODELS) * 3
     visible = [t.visible for t in fig.data]
     assert sum(visible) == 2  # one state shown: network and Bayes
+    # It opens where the ipywidgets panel does: the last role model at its largest weight.
+    assert menu.active == len(ROLE_MODELS) - 1 and slider.active == 2
+    assert fig.layout.title.text.startswith(f"{ROLE_MODELS[-1]} 15%")
     titles = set()
     for step in slider.steps:
         assert sum(step.args[0]["visible"]) == 2

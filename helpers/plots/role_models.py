@@ -193,13 +193,14 @@ def paired_figure(paired: pd.DataFrame, role_model: str, weight: float, live: pd
 
 def paired_twin(paired: pd.DataFrame) -> go.Figure:
     """The panel's static twin: buttons choose the role model, a slider its weight (switching the role model
-    starts its slider at the largest weight)."""
+    starts its slider at the largest weight). It opens where the panel does: the last role model (the gamer, the one
+    Bayes expects to matter) at its largest weight."""
     states = summary_states(paired)
     roles = [r for r in ROLE_MODELS if any(k[0] == r for k in states)]
     weights = {r: sorted(w for rr, w in states if rr == r) for r in roles}
     fig = go.Figure()
     index: dict[tuple[str, float], list[int]] = {}
-    first = (roles[0], weights[roles[0]][-1])
+    first = (roles[-1], weights[roles[-1]][-1])
     for key in [(r, w) for r in roles for w in weights[r]]:
         traces = paired_traces(states[key])
         index[key] = list(range(len(fig.data), len(fig.data) + len(traces)))
@@ -223,8 +224,8 @@ def paired_twin(paired: pd.DataFrame) -> go.Figure:
                           {"title.text": paired_title(role, weights[role][-1], states[(role, weights[role][-1])]),
                            "sliders": [slider(role)]}]) for role in roles]
     fig.update_layout(updatemenus=[dict(type="buttons", direction="right", x=0.0, y=1.02, xanchor="left",
-                                        yanchor="bottom", buttons=buttons, active=0, pad=dict(b=4))],
-                      sliders=[slider(roles[0])])
+                                        yanchor="bottom", buttons=buttons, active=len(roles) - 1, pad=dict(b=4))],
+                      sliders=[slider(first[0])])
     fig = _paired_layout(fig, paired_title(*first, states[first]), paired_range(paired))
     fig.update_layout(margin=dict(t=100, b=60), height=580)
     return fig
