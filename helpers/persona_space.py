@@ -34,7 +34,7 @@ import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -108,9 +108,17 @@ def residual_stream(model: TinyGPT, tokens: torch.Tensor, where: str = RESIDUAL)
     ``"residual"`` is the stream after the (only) block, before the final norm; ``"block_input"`` is the stream
     entering the block: token plus position embeddings.
     """
-    _check_choice("where", where, WHERE)
     if tokens.dim() != 2:
         raise ValueError(f"tokens with shape {tuple(tokens.shape)}; expected (batch, length)")
+    with _reading(model, where) as store:
+        model(tokens)
+    return store["x"]
+
+
+@contextmanager
+def _reading(model: TinyGPT, where: str) -> Iterator[dict]:
+    """A forward hook that stores the activations at ``where`` under ``store["x"]`` while the block is open."""
+    _check_choice("where", where, WHERE)
     store: dict = {}
     block = model.blocks[-1] if where == RESIDUAL else model.blocks[0]
     if where == RESIDUAL:
@@ -118,10 +126,9 @@ def residual_stream(model: TinyGPT, tokens: torch.Tensor, where: str = RESIDUAL)
     else:
         handle = block.register_forward_pre_hook(lambda _m, args: store.__setitem__("x", args[0]))
     try:
-        model(tokens)
+        yield store
     finally:
         handle.remove()
-    return store["x"]
 
 
 @dataclass(frozen=True)
@@ -215,17 +222,8 @@ class ReplyActivations:
 def reply_activations(model: TinyGPT, world: World, batch: ReplyBatch, where: str = RESIDUAL) -> ReplyActivations:
     """Activations and reply log-probabilities of a :class:`ReplyBatch` in one forward pass (hooks stay in
     place, so a steering or capping hook changes both)."""
-    _check_choice("where", where, WHERE)
-    store: dict = {}
-    block = model.blocks[-1] if where == RESIDUAL else model.blocks[0]
-    if where == RESIDUAL:
-        handle = block.register_forward_hook(lambda _m, _i, out: store.__setitem__("x", out))
-    else:
-        handle = block.register_forward_pre_hook(lambda _m, args: store.__setitem__("x", args[0]))
-    try:
+    with _reading(model, where) as store:
         logits = model(batch.tokens)
-    finally:
-        handle.remove()
     x = store["x"]
     writing = batch.writing
     log_probs = F.log_softmax(logits[:, :-1], dim=-1).gather(-1, batch.tokens[:, 1:, None])[..., 0]
