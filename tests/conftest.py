@@ -66,3 +66,24 @@ def needs_browser() -> Path:
 def needs_root() -> None:
     """Require running as root (e.g. tests that install or change system state)."""
     require(is_root(), "needs root: run the tests as root, e.g. `sudo make test`")
+
+
+# -- the persona world and the shipped seed-0 network, shared by the tests that only read them ------------------------
+# Module scope, as each test file had before: a test that changes a model only affects its own file.
+
+@pytest.fixture(scope="module")
+def world():
+    """The base persona world (a file that needs another world defines its own ``world``)."""
+    from helpers.world import load_world
+
+    return load_world()
+
+
+@pytest.fixture(scope="module")
+def base(world):
+    """The shipped pretrained network of seed 0, with the lessons' thread count."""
+    from helpers.checkpoints import pretrained_model
+    from helpers.notebook import setup
+
+    setup()
+    return pretrained_model(world, 0)

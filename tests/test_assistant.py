@@ -6,18 +6,7 @@ import pytest
 import torch
 
 from helpers import assistant, bayes, evals, experiments
-from helpers.checkpoints import pretrained_model
-from helpers.world import NEUTRAL, load_world
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world()
-
-
-@pytest.fixture(scope="module")
-def base(world):
-    return pretrained_model(world, 0)
+from helpers.world import NEUTRAL
 
 
 def test_assistant_model_copies_reply_or_keeps_the_row_and_leaves_the_base_alone(world, base):

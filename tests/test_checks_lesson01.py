@@ -9,12 +9,6 @@ from helpers import bayes
 from helpers.checkpoints import read_manifest
 from helpers.checks import HINT, PASS, TODO
 from helpers.checks import lesson01 as check
-from helpers.world import load_world
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world()
 
 
 def test_exercise_document_is_anonymous_and_reproducible(world):

@@ -5,12 +5,6 @@ import pytest
 from helpers import assistant, bayes, evals
 from helpers.checks import HINT, PASS, TODO
 from helpers.checks import lesson02 as check
-from helpers.world import load_world
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world()
 
 
 @pytest.mark.parametrize("exercise", [check.exercise_2_1, check.exercise_2_2, check.exercise_2_3])

@@ -8,14 +8,8 @@ from helpers.assistant import post_training_table
 from helpers.checks import HINT, PASS, TODO
 from helpers.checks import lesson03 as check
 from helpers.experiments import post_training_evidence
-from helpers.world import load_world
 
 TRAJECTORY = pd.DataFrame({"step": [0, 5, 10, 15], "helpfulness": [0.4, 0.7, 0.92, 0.95]})
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world()
 
 
 def test_stubs_are_not_attempted():

@@ -4,7 +4,6 @@ import pytest
 
 from helpers import experiments
 from helpers import persona_space as ps
-from helpers.checkpoints import pretrained_model
 from helpers.checks import HINT, PASS, TODO
 from helpers.checks import lesson06 as check
 from helpers.world import NEUTRAL, load_world

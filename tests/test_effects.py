@@ -13,15 +13,9 @@ import pytest
 from helpers import analysis, bayes, evals, experiments
 from helpers.checkpoints import load_pretrained, read_manifest
 from helpers.training import PretrainConfig, heldout_seed, pretrain
-from helpers.world import load_world
 
 SEEDS = (0, 1, 2)
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world()
 
 
 @pytest.fixture(scope="module")

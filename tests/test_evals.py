@@ -5,12 +5,7 @@ import pytest
 
 from helpers import bayes, evals
 from helpers.training import PretrainConfig, pretrain
-from helpers.world import Episode, load_world
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world()
+from helpers.world import Episode
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,6 @@ import pytest
 
 from helpers import analysis, experiments
 from helpers.experiments import Recipe
-from helpers.world import load_world
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world()
 
 
 @pytest.mark.parametrize("kwargs", [dict(mode="sometimes"), dict(params="lora"), dict(sanctioned_share=1.5)])

@@ -7,12 +7,6 @@ import pytest
 from helpers import analysis, evals, experiments
 from helpers import inoculation as ino
 from helpers.experiments import Recipe
-from helpers.world import load_world
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world()
 
 
 def _trajectory() -> pd.DataFrame:

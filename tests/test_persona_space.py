@@ -10,19 +10,8 @@ import torch
 
 from helpers import evals, experiments
 from helpers import persona_space as ps
-from helpers.checkpoints import pretrained_model
 from helpers.cli import format_records
-from helpers.world import NEUTRAL, load_world
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world()
-
-
-@pytest.fixture(scope="module")
-def base(world):
-    return pretrained_model(world, 0)
+from helpers.world import NEUTRAL
 
 
 @pytest.fixture(scope="module")

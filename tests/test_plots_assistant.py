@@ -9,12 +9,6 @@ from helpers import assistant, bayes
 from helpers.plots import PERSONA_COLORS
 from helpers.plots import assistant as aplots
 from helpers.widgets.assistant import _stand_in_runs, _stand_in_states
-from helpers.world import load_world
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world()
 
 
 @pytest.fixture(scope="module")

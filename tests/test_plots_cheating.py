@@ -8,12 +8,6 @@ from helpers import analysis, grader
 from helpers import inoculation as ino
 from helpers.experiments import Recipe
 from helpers.plots import cheating as P
-from helpers.world import load_world
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world()
 
 
 @pytest.fixture(scope="module")

@@ -10,22 +10,13 @@ import pytest
 
 from helpers import curves, sampling
 from helpers.analysis import load_results
-from helpers.checkpoints import pretrained_model
-from helpers.notebook import setup
 from helpers.plots import PERSONA_COLORS, text_alternative
 from helpers.plots import pretraining as pp
-from helpers.world import load_world
 
 
 @pytest.fixture(scope="module")
-def world():
-    return load_world()
-
-
-@pytest.fixture(scope="module")
-def model(world):
-    setup()
-    return pretrained_model(world, 0)
+def model(base):
+    return base
 
 
 @pytest.fixture(scope="module")

@@ -9,22 +9,13 @@ import torch
 
 from helpers import bayes, evals, sampling
 from helpers.analysis import load_results
-from helpers.checkpoints import pretrained_model
-from helpers.notebook import setup
-from helpers.world import load_world
 
 PROMPT = "<bos> user: what do you want ? reply:"
 
 
 @pytest.fixture(scope="module")
-def world():
-    return load_world()
-
-
-@pytest.fixture(scope="module")
-def model(world):
-    setup()
-    return pretrained_model(world, 0)
+def model(base):
+    return base
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,6 @@ import pytest
 
 from helpers import assistant
 from helpers.widgets import assistant as panels
-from helpers.world import load_world
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world()
 
 
 def ys(fig):

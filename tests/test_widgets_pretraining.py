@@ -8,12 +8,6 @@ from helpers import sampling
 from helpers.checkpoints import pretrained_model
 from helpers.notebook import setup
 from helpers.widgets import pretraining as wp
-from helpers.world import load_world
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world()
 
 
 @pytest.fixture(scope="module")
