@@ -904,24 +904,26 @@ def _measurement(records: pd.DataFrame, name: str) -> pd.DataFrame:
     return rows
 
 
-def stage_table(records: pd.DataFrame, column: str = "along") -> pd.DataFrame:
-    """Seeds x stages: one column of the Assistant's map records (``along``, ``misalignment``, ``nearest``...)."""
+def _map_table(records: pd.DataFrame, kind: str, column: str) -> pd.DataFrame:
+    """Seeds x conditions: one column of the map records of one kind (the Assistant's stages or the characters)."""
     rows = _measurement(records, "map")
-    rows = rows[rows["kind"] == "assistant"]
+    rows = rows[rows["kind"] == kind]
     if column not in rows:
         raise ValueError(f"column={column!r}; expected one of {sorted(rows.columns)}")
-    table = rows.pivot(index="seed", columns="condition", values=column)
+    return rows.pivot(index="seed", columns="condition", values=column)
+
+
+def stage_table(records: pd.DataFrame, column: str = "along") -> pd.DataFrame:
+    """Seeds x stages: one column of the Assistant's map records (``along``, ``misalignment``, ``nearest``...)."""
+    table = _map_table(records, "assistant", column)
     return table[[s for s in STAGES if s in table.columns]]
 
 
 def character_table(records: pd.DataFrame, column: str = "pc1") -> pd.DataFrame:
-    """Seeds x characters: one column of the characters' map records (``pc1``, ``along``...)."""
-    rows = _measurement(records, "map")
-    rows = rows[rows["kind"] == "character"]
-    if column not in rows:
-        raise ValueError(f"column={column!r}; expected one of {sorted(rows.columns)}")
-    table = rows.pivot(index="seed", columns="condition", values=column)
-    return table[[p for p in rows["condition"].drop_duplicates()]]
+    """Seeds x characters, in the records' order: one column of the characters' map records (``pc1``...)."""
+    table = _map_table(records, "character", column)
+    order = records.loc[(records["measurement"] == "map") & (records["kind"] == "character"), "condition"]
+    return table[list(order.drop_duplicates())]
 
 
 def pc1_agreement(records: pd.DataFrame) -> pd.Series:
