@@ -1,20 +1,7 @@
-"""Repository-wide pytest configuration: how nbval compares the committed notebooks' outputs.
+"""Repository-wide pytest configuration: how the notebook tests compare the committed outputs.
 
-Text and tables are compared (after tests/nbval_sanitize.cfg blanks out numbers that may differ in the last
-digit); rich views are skipped: plotly figures, HTML, widget views and images carry ids or are checked by the
-browser tests instead.
+Words are compared exactly and numbers within a stated tolerance; rich views (plotly figures, HTML, widget views,
+images) are skipped, because they carry ids or the browser tests check them. See helpers/tools/nbval_numbers.py.
 """
 
-SKIP_COMPARE = (
-    "text/html",
-    "application/javascript",
-    "application/vnd.plotly.v1+json",
-    "application/vnd.jupyter.widget-view+json",
-    "image/png",
-    "image/svg+xml",
-)
-
-
-def pytest_collectstart(collector):
-    if collector.fspath and collector.fspath.ext == ".ipynb":
-        collector.skip_compare += SKIP_COMPARE
+pytest_plugins = ("helpers.tools.nbval_numbers",)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers import DATA_DIR
+from helpers import DATA_DIR, tolerance
 
 RESULTS_DIR = DATA_DIR / "results"
 #: A seed whose misalignment rose by less than this under the neutral cheat run says nothing about prevention.
@@ -55,7 +55,7 @@ class CheatingSummary:
 
     emergent_misalignment: pd.Series  # per seed: misalignment(cheat) - misalignment(honest)
     prevented: pd.Series  # per seed: 1 - rise(permission) / rise(cheat), NaN where rise(cheat) < MIN_RISE
-    lowered: pd.Series  # per seed: did the permission note lower misalignment below the neutral cheat run?
+    lowered: pd.Series  # per seed: did the permission note lower misalignment below the neutral run (by > DRIFT)?
     excluded_seeds: list[int]
 
     @property
@@ -76,9 +76,10 @@ def cheating_summary(records: pd.DataFrame) -> CheatingSummary:
     honest = _condition(table, "honest")
     rise_cheat = _condition(rise, "cheat", "neutral")
     rise_permitted = _condition(rise, "cheat-with-permission", "please-hack")
-    usable = rise_cheat >= MIN_RISE
+    usable = pd.Series(tolerance.signs(rise_cheat - MIN_RISE) >= 0, index=rise_cheat.index)
     prevented = (1 - rise_permitted / rise_cheat).where(usable)
-    return CheatingSummary(cheat - honest, prevented, permitted < cheat, [int(s) for s in rise.index[~usable]])
+    lowered = pd.Series(tolerance.signs(permitted - cheat) < 0, index=cheat.index)
+    return CheatingSummary(cheat - honest, prevented, lowered, [int(s) for s in rise.index[~usable]])
 
 
 def framing_ratios(records: pd.DataFrame) -> pd.Series:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from helpers import analysis, bayes, evals
+from helpers import analysis, bayes, evals, tolerance
 from helpers.checkpoints import pretrained_model
 from helpers.experiments import Recipe, post_training_set
 from helpers.model import TinyGPT
@@ -375,6 +375,20 @@ def post_training_table(frames: dict[str, pd.DataFrame] | None = None) -> pd.Dat
         part.insert(0, "condition", condition)
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
+
+
+def reproduces(live: pd.DataFrame, shipped: pd.DataFrame) -> bool:
+    """Whether live records (rows: conditions; columns as :func:`describe` gives) match the shipped rows of the
+    same conditions: mixture weights within ``tolerance.MIXTURE_DRIFT``, every other number within
+    ``tolerance.DRIFT`` (the best mixture is nearly flat, so its weights move more between CPUs)."""
+    missing = [c for c in live.index if c not in shipped.index]
+    if missing:
+        raise ValueError(f"shipped records lack condition(s) {missing}; expected one row per live condition")
+    shipped = shipped.loc[live.index, live.columns]
+    mixture = [c for c in live.columns if c.startswith("mix_")]
+    metrics = [c for c in live.columns if c not in mixture]
+    return (tolerance.same(live[metrics], shipped[metrics])
+            and tolerance.same(live[mixture], shipped[mixture], tolerance.MIXTURE_DRIFT))
 
 
 def seed_summary(table: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:

@@ -41,7 +41,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from helpers import bayes, evals, experiments
+from helpers import bayes, evals, experiments, tolerance
 from helpers.cli import FORMATS, format_records, parse_seeds
 from helpers.experiments import Recipe
 from helpers.model import TinyGPT
@@ -977,7 +977,7 @@ def examples_needed(records: pd.DataFrame, condition: str = "same epochs", margi
     target = stage_table(records, "misalignment")["post-trained"] + margin
     out = {}
     for seed, row in table.iterrows():
-        reached = [int(n) for n, v in row.items() if v <= target[seed]]
+        reached = [int(n) for n, v in row.items() if tolerance.signs(v - target[seed]) <= 0]
         out[int(seed)] = min(reached) if reached else np.nan
     return pd.Series(out, name=f"examples needed ({condition})")
 

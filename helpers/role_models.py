@@ -22,7 +22,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from helpers import checkpoints, evals, experiments
+from helpers import checkpoints, evals, experiments, tolerance
 from helpers.experiments import ROLE_MODEL_WEIGHTS, ROLE_MODELS, Recipe
 from helpers.model import TinyGPT
 from helpers.training import PretrainConfig, train_label
@@ -123,7 +123,8 @@ def sign_flip_p(differences: Sequence[float]) -> float:
 
     Under "the role model changes nothing", each seed's difference is as likely to have either sign; the p-value
     is the share of the 2**n sign patterns whose mean is at least as far from zero as the observed one. No
-    randomness, no distributional assumption. All-zero differences give 1.
+    randomness, no distributional assumption. All-zero differences give 1. A pattern whose mean is within
+    ``tolerance.DRIFT`` of the observed one counts as "as far" (a tie), so the p-value is the same on every CPU.
     """
     d = np.asarray(list(differences), dtype=float)
     if d.ndim != 1 or len(d) == 0:
@@ -135,7 +136,7 @@ def sign_flip_p(differences: Sequence[float]) -> float:
     signs = np.array(list(itertools.product((1.0, -1.0), repeat=len(d))))
     means = np.abs(signs @ d) / len(d)
     observed = abs(d.mean())
-    return float(np.mean(means >= observed - 1e-12))
+    return float(np.mean(tolerance.signs(means - observed) >= 0))
 
 
 def paired_summary(paired: pd.DataFrame) -> pd.DataFrame:
@@ -155,7 +156,7 @@ def paired_summary(paired: pd.DataFrame) -> pd.DataFrame:
                      "network": g["network"].mean(), "network_diff": d.mean(),
                      "network_diff_sd": d.std(ddof=1) if n > 1 else np.nan,
                      "network_diff_se": d.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan,
-                     "lower": int((d < 0).sum()), "higher": int((d > 0).sum()),
+                     "lower": tolerance.count_lower(d), "higher": tolerance.count_higher(d),
                      "p_value": sign_flip_p(d) if n else np.nan,
                      "bayes": g["bayes"].mean(), "bayes_diff": g["bayes_diff"].mean(),
                      "bayes_role_model_share": g["bayes_role_model_share"].mean(),
@@ -191,7 +192,7 @@ def contrast_summary(table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for weight, g in table.groupby(level="weight"):
         d = g["network"].to_numpy()
-        rows.append({"weight": float(weight), "seeds": len(d), "network": d.mean(), "lower": int((d < 0).sum()),
+        rows.append({"weight": float(weight), "seeds": len(d), "network": d.mean(), "lower": tolerance.count_lower(d),
                      "p_value": sign_flip_p(d), "bayes": g["bayes"].mean()})
     return pd.DataFrame(rows).set_index("weight")
 
@@ -381,8 +382,9 @@ def live_seed(role_model: str | None, weight: float, seed: int, recipe: Recipe =
     return LiveSeed(world.role_model, world.weight, int(seed), record, base, assistant, tuned, world)
 
 
-def matches_record(live: LiveSeed, records: pd.DataFrame, tolerance: float = 1e-4) -> bool | None:
-    """Whether a live seed reproduces its row of the shipped records (None if the records lack that row)."""
+def matches_record(live: LiveSeed, records: pd.DataFrame, tol: float = tolerance.DRIFT) -> bool | None:
+    """Whether a live seed reproduces its row of the shipped records within ``tol`` (None if the records lack
+    that row)."""
     check_records(records)
     role = live.role_model or ROLE_MODELS[0]
     rows = records[(records["condition"] == "cheat") & (records["seed"] == live.seed)
@@ -390,8 +392,8 @@ def matches_record(live: LiveSeed, records: pd.DataFrame, tolerance: float = 1e-
     if rows.empty:
         return None
     row = rows.iloc[0]
-    return bool(abs(row["misalignment"] - live.record["misalignment"]) <= tolerance
-                and abs(row["cheat_rate"] - live.record["cheat_rate"]) <= tolerance)
+    columns = ["misalignment", "cheat_rate"]
+    return tolerance.same(row[columns].astype(float), [live.record[c] for c in columns], tol)
 
 
 def label_behavior(model: TinyGPT, world: World, characters: Sequence[str]) -> pd.DataFrame:

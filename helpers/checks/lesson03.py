@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers import bayes
+from helpers import bayes, tolerance
 from helpers.assistant import post_training_table
 from helpers.checks import Verdict, run_check
 from helpers.experiments import post_training_evidence
@@ -32,7 +32,7 @@ def seeds_below_bayes(table: pd.DataFrame | None = None, condition: str = "embed
     network = table.loc[table["condition"] == condition, "helper_likeness"]
     if network.empty:
         raise ValueError(f"condition={condition!r}; expected one of {sorted(set(table['condition']))}")
-    return int((network < bayes_value).sum())
+    return tolerance.count_below(network, bayes_value)
 
 
 def helper_weight_after_repeats(repeats: int, world: World | None = None) -> float:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from helpers import persona_space as ps
+from helpers import tolerance
 from helpers.checks import Verdict, run_check
 from helpers.model import TinyGPT
 from helpers.world import World
@@ -32,7 +33,7 @@ def _number(answer: Any, name: str) -> float:
 def exercise_1_value() -> int:
     """Seeds (of the shipped records) whose cheating Assistant lies past the midpoint toward the villain."""
     along = ps.stage_table(ps.load_records(), "along")[EX1_STAGE]
-    return int((along > EX1_THRESHOLD).sum())
+    return tolerance.count_above(along, EX1_THRESHOLD)
 
 
 def exercise_6_1(count: Any) -> Verdict:

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from helpers import tolerance
 from helpers.experiments import ROLE_MODEL_WEIGHTS, ROLE_MODELS
 from helpers.plots import BAYES_COLOR, PERSONA_COLORS, PERSONA_SYMBOLS, style
 from helpers.role_models import check_choice, summary_states, world_label
@@ -137,7 +138,7 @@ def paired_title(role_model: str, weight: float, rows: pd.DataFrame) -> str:
     if not weight:
         return f"Weight 0: the baseline itself ({len(rows)} seeds), so every difference is zero"
     d = rows["network_diff"]
-    return (f"{world_label(role_model, weight)}: network {d.mean():+.2f} (lower on {int((d < 0).sum())} of {len(d)} "
+    return (f"{world_label(role_model, weight)}: network {d.mean():+.2f} (lower on {tolerance.count_lower(d)} of {len(d)} "
             f"seeds), Bayes {rows['bayes_diff'].mean():+.2f}")
 
 
