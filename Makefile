@@ -1,7 +1,8 @@
 # Thin wrappers around the project's commands. GNU make.
 #
 #   make lab       set up .venv if needed, then open the course in JupyterLab (token authentication on)
-#   make test      set up .venv if needed, then run the whole test suite (extra pytest options: PYTEST_ARGS=...)
+#   make test      set up .venv if needed, then lint, check the import layers and run the whole test suite
+#                  (extra pytest options: PYTEST_ARGS=...)
 #   make bench     time the core steps (training, evaluation) on this machine
 #   make execute   re-run every notebook in place, so committed outputs match the code
 #   make html      build the static HTML site
@@ -31,9 +32,10 @@ $(PIP):
 	  echo "  Then run this command again."; \
 	  exit 1; }
 
-# Install the project (editable, with the browser extra) only when pyproject.toml is newer than the stamp.
+# Install the project (editable, with the browser tests' and the linters' extras) only when pyproject.toml is newer
+# than the stamp.
 $(STAMP): pyproject.toml | $(PIP)
-	$(PIP) install -e '.[browser]'
+	$(PIP) install -e '.[browser,dev]'
 	@touch $@
 
 install: $(STAMP)
@@ -45,11 +47,14 @@ lab: $(STAMP)
 	  "run: make lab LAB_ARGS=--allow-root (the server still asks for its token)."; exit 1; fi
 	$(JUPYTER) lab notebooks/ $(LAB_ARGS)
 
+# The linter and the import layers first (a second each), then every test.
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(PY) -m helpers.bench
+	$(PY) -m helpers.tools.bench
 
 execute: $(STAMP)
 ifeq ($(strip $(NOTEBOOKS)),)
@@ -60,23 +65,23 @@ else
 endif
 
 html: $(STAMP)
-	$(PY) -m helpers.site
+	$(PY) -m helpers.publishing.site
 
 # Base world, then the role-model worlds of lesson 05 (about 10 s per model on a quiet 2-core laptop).
 weights: $(STAMP)
-	$(PY) -m helpers.checkpoints --seeds 0-9
+	$(PY) -m helpers.experiments.weights --seeds 0-9
 	for rm in steward gamer; do for w in 0.05 0.15; do \
-	  $(PY) -m helpers.checkpoints --seeds 0-9 --role-model $$rm --weight $$w || exit 1; done; done
+	  $(PY) -m helpers.experiments.weights --seeds 0-9 --role-model $$rm --weight $$w || exit 1; done; done
 
 # Re-run every experiment over seeds 0-9 into data/results/ (each file starts with the command that made it).
 results: $(STAMP)
-	$(PY) -m helpers.results
+	$(PY) -m helpers.experiments.results
 
 # make handouts  student copies of the lessons, solutions removed: handouts/notebooks/ and handouts/site/
 # make slides    one slide deck per lesson in slides/ (opens from disk, no network)
 .PHONY: handouts slides
 handouts: $(STAMP)
-	$(PY) -m helpers.handouts
+	$(PY) -m helpers.publishing.handouts
 
 slides: $(STAMP)
-	$(PY) -m helpers.slides
+	$(PY) -m helpers.publishing.slides

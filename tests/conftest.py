@@ -74,7 +74,7 @@ def needs_root() -> None:
 @pytest.fixture(scope="module")
 def world():
     """The base persona world (a file that needs another world defines its own ``world``)."""
-    from helpers.world import load_world
+    from helpers.engine.world import load_world
 
     return load_world()
 
@@ -82,8 +82,8 @@ def world():
 @pytest.fixture(scope="module")
 def base(world):
     """The shipped pretrained network of seed 0, with the lessons' thread count."""
-    from helpers.checkpoints import pretrained_model
-    from helpers.notebook import setup
+    from helpers.engine.checkpoints import pretrained_model
+    from helpers.engine.runtime import setup
 
     setup()
     return pretrained_model(world, 0)

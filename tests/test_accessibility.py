@@ -1,4 +1,4 @@
-"""Accessibility of the lessons (helpers.accessibility) and of the printed site.
+"""Accessibility of the lessons (helpers.publishing.accessibility) and of the printed site.
 
 The checks run on every lesson notebook in notebooks/ (``NN_name.ipynb``, found automatically, so lessons 05 and 06
 are checked as soon as they exist): each figure has a printed text alternative, persona colours are the course's,
@@ -15,8 +15,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers import PROJECT_ROOT, accessibility as acc, site
-from helpers.plots import PERSONA_COLORS
+from helpers import PROJECT_ROOT
+from helpers.publishing import accessibility as acc
+from helpers.publishing import site
+from helpers.ui.figures import PERSONA_COLORS
 
 NOTEBOOKS = acc.lesson_notebooks()
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "accessibility"

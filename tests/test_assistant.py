@@ -1,12 +1,13 @@
-"""helpers.assistant: the Assistant label, evidence states, the post-training trajectory, the shipped records."""
+"""helpers.lessons.assistant.analysis: the Assistant label, evidence states, the post-training trajectory, the shipped records."""
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
-from helpers import assistant, bayes, evals, experiments
-from helpers.world import NEUTRAL
+from helpers.engine import bayes, evals, pipeline
+from helpers.engine.world import NEUTRAL
+from helpers.lessons.assistant import analysis as assistant
 
 
 def test_assistant_model_copies_reply_or_keeps_the_row_and_leaves_the_base_alone(world, base):
@@ -125,7 +126,7 @@ def test_snapshot_metrics_equal_the_evals_definitions(world, base):
 @pytest.mark.slow
 def test_post_training_run_trains_the_same_model_as_the_pipeline(world):
     run = assistant.post_training_run(world, 1, every=25)
-    _, reference = experiments.post_trained(world, 1)
+    reference = pipeline.post_train(world, 1).model
     for a, b in zip(run.model.parameters(), reference.parameters()):
         assert torch.equal(a, b)
     assert list(run.trajectory.step) == [0, 25, 50, 75, 100]
@@ -153,7 +154,7 @@ def test_post_training_table_has_every_condition_and_seed():
 
 
 def test_describe_reproduces_a_shipped_record(world):
-    post = bayes.posterior(world, experiments.post_training_evidence(world))
+    post = bayes.posterior(world, pipeline.post_training_evidence(world))
     record = assistant.describe(world, evals.bayes_profile(world, post), 1.0)
     shipped = assistant.post_training_table().query("condition == 'Bayes' and seed == 0").iloc[0]
     for key, value in record.items():

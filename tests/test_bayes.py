@@ -1,6 +1,6 @@
-"""Unit tests for helpers/bayes.py, checked against a brute-force model written here from the raw CSV tables.
+"""Unit tests for helpers/engine/bayes.py, checked against a brute-force model written here from the raw CSV tables.
 
-The reference below does not use helpers.world's likelihoods: it reads personas.csv, replies.csv, tasks.csv,
+The reference below does not use helpers.engine.world's likelihoods: it reads personas.csv, replies.csv, tasks.csv,
 notes.csv, prompts.csv, settings.csv and behaviour/*.csv with the csv module and applies the pirate's prefix rule
 and the named-speaker rule itself.
 """
@@ -15,8 +15,15 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pytest
 
-from helpers import bayes
-from helpers.world import NEUTRAL, WORLD_DIR, Document, Episode, World, load_world
+from helpers.engine import bayes
+from helpers.engine.world import (
+    NEUTRAL,
+    WORLD_DIR,
+    Document,
+    Episode,
+    World,
+    load_world,
+)
 
 Z_TOLERANCE = 4.5
 

@@ -1,6 +1,6 @@
 """The benchmark's behavioural table reads the shipped results and judges every engine target."""
 
-from helpers import bench
+from helpers.tools import bench
 
 
 def test_behaviour_rows_cover_every_target():

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from helpers import PROJECT_ROOT, site
 from test_site import DEMO_NAME, DEMO_TOGGLE_LABELS, copy_demo, real_notebooks
+
+from helpers import PROJECT_ROOT
+from helpers.publishing import site
 
 pytestmark = pytest.mark.browser
 

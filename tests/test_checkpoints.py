@@ -1,4 +1,4 @@
-"""Unit tests for helpers/checkpoints.py: shipping weights with a manifest and loading them back, verified.
+"""Unit tests for helpers/engine/checkpoints.py: shipping weights with a manifest and loading them back, verified.
 
 Everything is written to pytest's tmp directories with a tiny configuration (5 steps, d_model 16, one thread):
 the shipped data/models/ is never touched.
@@ -15,11 +15,24 @@ from pathlib import Path
 import pytest
 import torch
 
-from helpers import bayes, checkpoints
-from helpers.checkpoints import config_hash, load_pretrained, model_name, pretrained_model, read_manifest, ship
-from helpers.model import TinyGPT
-from helpers.training import PretrainConfig, PretrainResult, heldout_seed, pretrain
-from helpers.world import WORLD_DIR, World, load_world
+from helpers.engine import bayes, checkpoints
+from helpers.engine.checkpoints import (
+    config_hash,
+    load_pretrained,
+    model_name,
+    pretrained_model,
+    read_manifest,
+    ship,
+)
+from helpers.engine.model import TinyGPT
+from helpers.engine.training import (
+    PretrainConfig,
+    PretrainResult,
+    heldout_seed,
+    pretrain,
+)
+from helpers.engine.world import WORLD_DIR, World, load_world
+from helpers.experiments import weights
 
 TINY = PretrainConfig(n_documents=200, steps=5, batch_size=8, heldout_documents=50, d_model=16, n_heads=2, threads=1)
 
@@ -65,7 +78,7 @@ def test_manifest_entry_describes_the_shipped_file(world, trained, tmp_path: Pat
     assert entry["heldout_loss"] == pytest.approx(trained.heldout_loss, abs=1e-5)
     heldout = world.sample_documents(TINY.heldout_documents, heldout_seed(0))
     assert entry["bayes_optimal_loss"] == pytest.approx(bayes.bayes_optimal_loss(world, heldout), abs=1e-5)
-    assert entry["command"] == "python -m helpers.checkpoints --seeds 0"
+    assert entry["command"] == "python -m helpers.experiments.weights --seeds 0"
     assert read_manifest(tmp_path)["models"] == {"pretrained-seed0": entry}
     assert json.loads((tmp_path / "manifest.json").read_text())["models"]["pretrained-seed0"] == entry
 
@@ -84,7 +97,7 @@ def test_shipping_another_seed_keeps_earlier_entries_sorted(world, trained, tmp_
 
 def test_read_manifest_of_an_empty_directory_has_no_models(tmp_path: Path) -> None:
     manifest = read_manifest(tmp_path)
-    assert manifest["models"] == {} and "python -m helpers.checkpoints" in manifest["regenerate"]
+    assert manifest["models"] == {} and "python -m helpers.experiments.weights" in manifest["regenerate"]
 
 
 def test_model_name_includes_role_model_and_weight(world: World) -> None:
@@ -112,7 +125,7 @@ def test_corrupted_weights_file_raises_value_error_mentioning_sha256(world, trai
     blob[len(blob) // 2] ^= 0xFF
     path.write_bytes(bytes(blob))
     with pytest.raises(ValueError, match=r"pretrained-seed0\.safetensors: sha256 \w+ does not match the manifest's "
-                                         r"\w+; .*`python -m helpers\.checkpoints --seeds 0`"):
+                                         r"\w+; .*`python -m helpers\.experiments\.weights --seeds 0`"):
         load_pretrained(world, 0, TINY, tmp_path)
 
 
@@ -131,7 +144,7 @@ def test_weights_refuse_to_load_after_the_world_tables_change(trained, tmp_path:
         writer.writerows(rows)
     edited = load_world(tables)  # only a task's description changed: the tables are still valid
     with pytest.raises(ValueError, match=r"trained on other world tables .* Retrain them with "
-                                         r"`python -m helpers\.checkpoints --seeds 0`"):
+                                         r"`python -m helpers\.experiments\.weights --seeds 0`"):
         load_pretrained(edited, 0, TINY, models)
 
 
@@ -168,6 +181,6 @@ def test_pretrained_model_live_trains_even_when_weights_are_shipped(world, train
 ])
 def test_command_line_rejects_bad_arguments_before_training(argv, message, capsys: pytest.CaptureFixture) -> None:
     with pytest.raises(SystemExit) as info:
-        checkpoints.main(argv)
+        weights.main(argv)
     assert info.value.code == 2
     assert message in capsys.readouterr().err

@@ -1,14 +1,14 @@
-"""Tests for helpers.checks.lesson01: every check passes the right answer, hints on a wrong one, and never raises."""
+"""Tests for helpers.lessons.pretraining.checks: every check passes the right answer, hints on a wrong one, and never raises."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from helpers import bayes
-from helpers.checkpoints import read_manifest
-from helpers.checks import HINT, PASS, TODO
-from helpers.checks import lesson01 as check
+from helpers.engine import bayes
+from helpers.engine.checkpoints import read_manifest
+from helpers.lessons.pretraining import checks as check
+from helpers.ui.checks import HINT, PASS, TODO
 
 
 def test_exercise_document_is_anonymous_and_reproducible(world):

@@ -2,9 +2,10 @@
 
 import pytest
 
-from helpers import assistant, bayes, evals
-from helpers.checks import HINT, PASS, TODO
-from helpers.checks import lesson02 as check
+from helpers.engine import bayes, evals
+from helpers.lessons.assistant import analysis as assistant
+from helpers.lessons.assistant import checks as check
+from helpers.ui.checks import HINT, PASS, TODO
 
 
 @pytest.mark.parametrize("exercise", [check.exercise_2_1, check.exercise_2_2, check.exercise_2_3])

@@ -3,11 +3,11 @@
 import pandas as pd
 import pytest
 
-from helpers import bayes
-from helpers.assistant import post_training_table
-from helpers.checks import HINT, PASS, TODO
-from helpers.checks import lesson03 as check
-from helpers.experiments import post_training_evidence
+from helpers.engine import bayes
+from helpers.engine.pipeline import post_training_evidence
+from helpers.lessons.assistant import checks as check
+from helpers.lessons.assistant.analysis import post_training_table
+from helpers.ui.checks import HINT, PASS, TODO
 
 TRAJECTORY = pd.DataFrame({"step": [0, 5, 10, 15], "helpfulness": [0.4, 0.7, 0.92, 0.95]})
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from helpers import grader
-from helpers.checks import HINT, PASS, TODO
-from helpers.checks import lesson04 as check
+from helpers.engine import grader
+from helpers.lessons.cheating import checks as check
+from helpers.ui.checks import HINT, PASS, TODO
 
 
 @pytest.mark.parametrize("exercise", [check.exercise_4_1, check.exercise_4_2, check.exercise_4_3])

@@ -1,10 +1,10 @@
 """Lesson 5's self-checks: a stub gets a nudge, a wrong answer a hint, a right one a pass; none raises."""
 
 import pytest
-
-from helpers.checks import HINT, PASS, TODO
-from helpers.checks import lesson05 as check
 from test_role_models import make_records
+
+from helpers.lessons.role_models import checks as check
+from helpers.ui.checks import HINT, PASS, TODO
 
 
 @pytest.fixture(scope="module")

@@ -2,18 +2,19 @@
 
 import pytest
 
-from helpers import experiments
-from helpers import persona_space as ps
-from helpers.checks import HINT, PASS, TODO
-from helpers.checks import lesson06 as check
-from helpers.world import NEUTRAL, load_world
+from helpers.engine import pipeline
+from helpers.engine.world import NEUTRAL, load_world
+from helpers.experiments import persona_space as ps
+from helpers.lessons.persona_space import checks as check
+from helpers.ui.checks import HINT, PASS, TODO
 
 
 @pytest.fixture(scope="module")
 def seed0():
     world = load_world()
-    base, post = experiments.post_trained(world, 0)
-    cheat, _ = experiments.fine_tune(post, world, 0, NEUTRAL)
+    run = pipeline.post_train(world, 0)
+    base, post = run.base, run.model
+    cheat, _ = pipeline.fine_tune(post, world, 0, NEUTRAL)
     return cheat, ps.analyze_space(base, world)
 
 

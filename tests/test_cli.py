@@ -1,4 +1,4 @@
-"""Unit tests for helpers/cli.py: seed ranges and record output shared by the command lines."""
+"""Unit tests for helpers/experiments/cli.py: seed ranges and record output shared by the command lines."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from helpers.cli import FORMATS, format_records, parse_seeds
+from helpers.experiments.cli import FORMATS, format_records, parse_seeds
 
 EXPECTED_FORMS = r"expected a seed \(3\), a range \(0-9\) or a comma-separated list of them \(0,2,5-7\)"
 

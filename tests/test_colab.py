@@ -1,4 +1,4 @@
-"""The Colab guard (helpers.colab) and the Binder setup, as far as they can be tested without Colab or Binder.
+"""The Colab guard (helpers.publishing.colab) and the Binder setup, as far as they can be tested without Colab or Binder.
 
 Colab is faked by putting a ``google.colab`` module into ``sys.modules`` (which is what ``in_colab`` looks at); the
 clone and pip are replaced by recorders, so nothing is downloaded. What only Colab or Binder can show (the real
@@ -15,7 +15,8 @@ import types
 
 import pytest
 
-from helpers import PROJECT_ROOT, colab
+from helpers import PROJECT_ROOT, project
+from helpers.publishing import colab
 
 
 @pytest.fixture
@@ -68,8 +69,8 @@ def test_the_address_comes_from_pyproject_and_is_absent_before_publishing(monkey
     monkeypatch.delenv("PERSONA_COURSE_REPO", raising=False)
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text('[project]\nname = "x"\n', encoding="utf-8")
-    assert colab.published_url(pyproject) is None
-    with pytest.raises(RuntimeError, match="python -m helpers.publish"):
+    assert project.published_url(pyproject) is None
+    with pytest.raises(RuntimeError, match="python -m helpers.publishing.publish"):
         colab.repository_url(pyproject)
     pyproject.write_text('[project]\nname = "x"\n\n[project.urls]\nRepository = "https://github.com/o/r"\n')
     assert colab.repository_url(pyproject) == URL
@@ -129,7 +130,7 @@ def test_a_changed_imported_package_asks_for_one_restart(fake_colab, tmp_path, m
     monkeypatch.setattr(colab, "_loaded_versions", lambda: {"numpy": "1.26.4", "torch": "2.13.0+cpu"})
     assert colab.colab_setup(tmp_path, run=lambda argv: 0) == "restart"
     assert "Runtime -> Restart session" in capsys.readouterr().out
-    pins = colab.pinned_versions(PROJECT_ROOT / "pyproject.toml")
+    pins = project.read_pins(PROJECT_ROOT / "pyproject.toml")
     assert colab.stale_imports(pins, {"numpy": "1.26.4", "torch": pins["torch"] + "+cpu", "pandas": pins["pandas"]}) \
         == {"numpy": ("1.26.4", pins["numpy"])}
 
@@ -163,5 +164,5 @@ def test_instructor_guide_documents_what_cannot_be_tested_here():
     guide = (PROJECT_ROOT / "notebooks" / "instructor_guide.md").read_text(encoding="utf-8")
     assert "enable_custom_widget_manager" in guide
     template = colab.first_cell(url="https://github.com/OWNER/NAME")
-    assert template in guide, "the guide shows the exact Colab cell that helpers.publish writes"
+    assert template in guide, "the guide shows the exact Colab cell that helpers.publishing.publish writes"
     assert "Binder" in guide and "cannot be tested here" in guide

@@ -1,4 +1,4 @@
-"""Tests for helpers.curves: the shipped pretraining curve, smoothing, and the per-seed losses vs the floor."""
+"""Tests for helpers.experiments.curves: the shipped pretraining curve, smoothing, and the per-seed losses vs the floor."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import curves
-from helpers.checkpoints import read_manifest
-from helpers.training import PretrainConfig
+from helpers.engine.checkpoints import read_manifest
+from helpers.engine.training import PretrainConfig
+from helpers.experiments import curves
 
 
 def test_shipped_curve_is_the_shipped_run():
@@ -42,7 +42,7 @@ def test_curve_from_losses_and_roundtrip(tmp_path):
     frame = curves.curve_from_losses([2.0, 1.5, 1.25], seed=7)
     assert list(frame["step"]) == [1, 2, 3] and (frame["seed"] == 7).all()
     path = curves.write_curve(frame, tmp_path / "curve.csv")
-    assert path.read_text().startswith("# python -m helpers.curves --seed 7\n")
+    assert path.read_text().startswith("# python -m helpers.experiments.curves --seed 7\n")
     pd.testing.assert_frame_equal(curves.load_curve(path), frame, check_dtype=False)
     with pytest.raises(ValueError, match="losses"):
         curves.curve_from_losses([], seed=0)

@@ -1,12 +1,12 @@
-"""Tests for helpers.environment: the environment check of lesson 00 reports problems and never raises."""
+"""Tests for helpers.tools.environment: the environment check of lesson 00 reports problems and never raises."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from helpers import environment as env
-from helpers.notebook import THREADS, setup
+from helpers.engine.runtime import THREADS, setup
+from helpers.tools import environment as env
 
 
 @pytest.mark.parametrize("version, spec, ok", [("3.11.7", ">=3.11,<3.14", True), ("3.14.0", ">=3.11,<3.14", False),
@@ -17,7 +17,7 @@ def test_version_allowed(version, spec, ok):
     assert env.version_allowed(version, spec) is ok
 
 
-@pytest.mark.parametrize("spec", ["", "~=3.11", ">= three"])
+@pytest.mark.parametrize("spec", ["", "=>3.11", ">= three"])
 def test_version_allowed_bad_specifier(spec):
     with pytest.raises(ValueError, match="specifier"):
         env.version_allowed("3.11", spec)
@@ -26,12 +26,6 @@ def test_version_allowed_bad_specifier(spec):
 def test_same_version():
     assert env.same_version("2.13.0+cpu", "2.13.0")
     assert not env.same_version("2.13.1", "2.13.0")
-
-
-def test_read_pins_of_the_project():
-    specifier, pins = env.read_pins()
-    assert specifier.startswith(">=3.11")
-    assert pins["torch"] == "2.13.0" and "plotly" in pins and len(pins) >= 10
 
 
 def test_this_environment_passes(capsys):
@@ -82,7 +76,7 @@ def test_wrong_thread_count_is_reported():
 
 
 def test_missing_weights_are_reported(monkeypatch):
-    import helpers.checkpoints as checkpoints
+    import helpers.engine.checkpoints as checkpoints
 
     monkeypatch.setattr(checkpoints, "load_pretrained", lambda world, seed: None)
     result = env.check_weights(0)

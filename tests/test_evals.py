@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from helpers import bayes, evals
-from helpers.training import PretrainConfig, pretrain
-from helpers.world import Episode
+from helpers.engine import bayes, evals
+from helpers.engine.training import PretrainConfig, pretrain
+from helpers.engine.world import Episode
 
 
 @pytest.fixture(scope="module")

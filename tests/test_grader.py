@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import PROJECT_ROOT, grader
+from helpers import PROJECT_ROOT
+from helpers.engine import grader
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Student handouts (helpers.handouts): solutions out, check outputs cleared, everything else kept; HTML offline."""
+"""Student handouts (helpers.publishing.handouts): solutions out, check outputs cleared, everything else kept; HTML offline."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers import handouts, site
+from helpers.publishing import handouts, site
 
 LESSONS = handouts.find_lessons()
 PLOTLY = "application/vnd.plotly.v1+json"
@@ -83,7 +83,7 @@ def test_made_up_lesson_builds_notebooks_and_offline_html(tmp_path, capsys):
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "keep.txt").write_text("mine")
-    with pytest.raises(ValueError, match="not built by helpers.handouts"):
+    with pytest.raises(ValueError, match="not built by helpers.publishing.handouts"):
         handouts.build_handouts(notebooks, foreign, verbose=False)
     assert (foreign / "keep.txt").read_text() == "mine"
 
@@ -139,7 +139,7 @@ def test_check_outputs_are_cleared_and_other_outputs_kept(real_handouts):
 
 
 def test_verdict_marks_match_the_self_checks():
-    from helpers.checks import _ICONS
+    from helpers.ui.checks import _ICONS
 
     assert all(icon.startswith(handouts.VERDICT_PREFIXES) for icon in _ICONS.values())
 

@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import analysis, evals, experiments
-from helpers import inoculation as ino
-from helpers.experiments import Recipe
+from helpers.engine import evals, pipeline
+from helpers.engine.pipeline import Recipe
+from helpers.experiments import summaries
+from helpers.lessons.cheating import analysis as ino
 
 
 def _trajectory() -> pd.DataFrame:
@@ -36,7 +37,7 @@ def test_trajectory_summary_holds_a_stopped_run_at_its_final_value():
 def test_trajectory_summary_rejects_unknown_condition_and_columns():
     with pytest.raises(ValueError, match="condition"):
         ino.trajectory_summary(_trajectory(), "nope")
-    with pytest.raises(ValueError, match="lack column"):
+    with pytest.raises(ValueError, match="lacks column"):
         ino.trajectory_summary(_trajectory().drop(columns="step"), "cheat")
 
 
@@ -48,7 +49,7 @@ def test_final_records_have_the_shape_analysis_expects():
     assert row["steps"] == 3 and row["misalignment"] == pytest.approx(0.3)
     post = final[(final.seed == 1) & (final.condition == "post-trained")].iloc[0]
     assert post["misalignment"] == pytest.approx(0.01) and post["steps"] == 0
-    summary = analysis.cheating_summary(final)  # the shared definitions accept them
+    summary = summaries.cheating_summary(final)  # the shared definitions accept them
     assert summary.lowered.all()
 
 
@@ -64,7 +65,7 @@ def test_bayes_curve_matches_the_experiments_definition(world):
     curve = ino.bayes_curve(world, recipe, "neutral")
     assert np.all(np.diff(curve.cheat_rate) >= -1e-12)  # more observed cheats, more cheating
     for rate in (0.05, 0.4, 0.9):
-        assert curve.predict(rate)[0] == pytest.approx(experiments.bayes_misalignment(world, recipe, "neutral", rate))
+        assert curve.predict(rate)[0] == pytest.approx(pipeline.bayes_misalignment(world, recipe, "neutral", rate))
     with pytest.raises(ValueError, match="note"):
         ino.bayes_curve(world, recipe, "please-cheat")
 
@@ -85,26 +86,26 @@ def test_permission_makes_cheating_no_evidence_in_bayes(world):
 
 
 def test_permission_summary_on_the_shipped_cheating_results():
-    records = analysis.load_results("cheating")
+    records = summaries.load_results("cheating")
     summary = ino.permission_summary(records)
     assert summary["seeds"] == 10
     assert summary["cheat"] > summary["permission"] and summary["cheat"] > summary["honest"]
-    assert summary["prevented"] == pytest.approx(analysis.cheating_summary(records).mean_prevented)
+    assert summary["prevented"] == pytest.approx(summaries.cheating_summary(records).mean_prevented)
     assert 0 <= summary["permission_zero_step_seeds"] <= 10
-    framings = ino.permission_summary(analysis.load_results("framings"))  # the same runs under other names
+    framings = ino.permission_summary(summaries.load_results("framings"))  # the same runs under other names
     assert framings["cheat"] == pytest.approx(summary["cheat"])
-    table = ino.recipes_table({"a": records, "b": analysis.load_results("framings")})
+    table = ino.recipes_table({"a": records, "b": summaries.load_results("framings")})
     assert list(table.index) == ["a", "b"]
     with pytest.raises(ValueError, match="recipes"):
         ino.recipes_table({})
 
 
 def test_framings_table():
-    table = ino.framings_table(analysis.load_results("framings"))
-    assert list(table.index) == [*experiments.FRAMINGS, "honest"]
+    table = ino.framings_table(summaries.load_results("framings"))
+    assert list(table.index) == [*pipeline.FRAMINGS, "honest"]
     assert np.isnan(table.loc["neutral", "ratio_to_neutral"])  # the reference itself has no ratio
     assert table.loc["please-hack", "ratio_to_neutral"] == pytest.approx(
-        analysis.framing_ratios(analysis.load_results("framings"))["please-hack"])
+        summaries.framing_ratios(summaries.load_results("framings"))["please-hack"])
     assert table["reached_criterion"].drop("honest").between(0, 1).all()
 
 
@@ -130,8 +131,9 @@ def test_live_run_reproduces_the_experiment(world):
     recipe = Recipe(mode="fixed", fixed_steps=3)
     calls = []
     run = ino.live_run(world, 0, "neutral", recipe, on_step=lambda step, cap, m: calls.append((step, cap)))
-    _, model = experiments.post_trained(world, 0, recipe)
-    tuned, log = experiments.fine_tune(model, world, 0, "neutral", recipe, trajectory=True)
+    model = pipeline.post_train(world, 0, recipe).model
+    tuned, log = pipeline.fine_tune(model, world, 0, "neutral", recipe,
+                                    snapshot=lambda m: pipeline.model_metrics(m, world))
     assert run.steps == log.steps == 3
     assert [s for s, _ in run.trajectory] == [s for s, _ in log.trajectory]
     assert run.trajectory[-1][1] == pytest.approx(log.trajectory[-1][1])

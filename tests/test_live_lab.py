@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from helpers import PROJECT_ROOT, site
 from test_browser import SNAPSHOT_JS, lesson_04
 from test_site import copy_demo
+
+from helpers import PROJECT_ROOT
+from helpers.publishing import site
 
 pytestmark = pytest.mark.browser
 

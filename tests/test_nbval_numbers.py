@@ -45,6 +45,8 @@ def test_words_and_identifiers_stay_in_the_skeleton():
     assert nn.skeleton("PC1 explains 42% at seed 3") == "PC1 explains NUMBER at seed NUMBER"
     assert nn.skeleton("reproduces: True") != nn.skeleton("reproduces: False")
     assert nn.skeleton("seeds 0-9") == "seeds NUMBER-NUMBER"
+    assert nn.skeleton("torch 2.13.0+cpu") == "torch 2.13.0+cpu"      # a version is text, compared exactly
+    assert nn.skeleton("torch 2.13.0") != nn.skeleton("torch 2.14.0")
 
 
 def test_units_follow_the_places_shown():

@@ -5,10 +5,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from helpers import assistant, bayes
-from helpers.plots import PERSONA_COLORS
-from helpers.plots import assistant as aplots
-from helpers.widgets.assistant import _stand_in_runs, _stand_in_states
+from helpers.engine import bayes
+from helpers.lessons.assistant import analysis as assistant
+from helpers.lessons.assistant import figures as aplots
+from helpers.lessons.assistant.widgets import _stand_in_runs, _stand_in_states
+from helpers.ui.figures import PERSONA_COLORS
 
 
 @pytest.fixture(scope="module")

@@ -4,20 +4,21 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from helpers import analysis, grader
-from helpers import inoculation as ino
-from helpers.experiments import Recipe
-from helpers.plots import cheating as P
+from helpers.engine import grader
+from helpers.engine.pipeline import Recipe
+from helpers.experiments import summaries
+from helpers.lessons.cheating import analysis as ino
+from helpers.lessons.cheating import figures as P
 
 
 @pytest.fixture(scope="module")
 def cheating():
-    return analysis.load_results("cheating")
+    return summaries.load_results("cheating")
 
 
 @pytest.fixture(scope="module")
 def framings():
-    return analysis.load_results("framings")
+    return summaries.load_results("framings")
 
 
 def _trajectory() -> pd.DataFrame:

@@ -5,15 +5,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from helpers import persona_space as ps
-from helpers.plots import persona_space as P
+from helpers.experiments import interventions, persona_map
+from helpers.lessons.persona_space import analysis as psa
+from helpers.lessons.persona_space import figures as P
 
 NAMES = ["helper", "engineer", "robot", "poet", "pirate", "trickster", "villain"]
 
 
 @pytest.fixture(scope="module")
 def records():
-    return ps.load_records()
+    return psa.load_records()
 
 
 @pytest.fixture
@@ -63,9 +64,9 @@ def test_views_figure_has_one_panel_per_view(coords):
 
 
 def test_seed_figures(records):
-    for fig in (P.stages_figure(ps.stage_table(records)), P.characters_figure(ps.character_table(records)),
-                P.monitor_figure(ps.monitor_table(records)), P.capping_figure(ps.capping_table(records)),
-                P.realign_figure(ps.realign_table(records), ps.realign_table(records, "bayes_misalignment"), 0.01)):
+    for fig in (P.stages_figure(psa.stage_table(records)), P.characters_figure(psa.character_table(records)),
+                P.monitor_figure(psa.monitor_table(records)), P.capping_figure(psa.capping_table(records)),
+                P.realign_figure(psa.realign_table(records), psa.realign_table(records, "bayes_misalignment"), 0.01)):
         _assert_styled(fig)
         fig.to_json()
     with pytest.raises(ValueError, match="empty"):
@@ -77,25 +78,25 @@ def test_seed_figures(records):
 
 
 def test_realign_figure_lists_the_post_training_dose_first(records):
-    fig = P.realign_figure(ps.realign_table(records))
+    fig = P.realign_figure(psa.realign_table(records))
     named = [t.name for t in fig.data if t.showlegend is not False and t.name]
     assert named[0].startswith(P.METHOD_NAMES["same epochs"]) and named[1].startswith(P.METHOD_NAMES["fixed steps"])
 
 
 def test_steering_figure_bands_and_live_points(records):
-    summary = ps.steering_summary(records)
+    summary = psa.steering_summary(records)
     live = pd.DataFrame([{"model": "cheat", "condition": "label row", "alpha": -1.0, "value": 0.1}])
     fig = P.steering_figure(summary, live=live)
     _assert_styled(fig)
     assert any(t.name == "this run (seed 0)" for t in fig.data)
     means = [t for t in fig.data if t.name == P.METHOD_NAMES["label row"]]
-    assert len(means) == 2 and len(means[0].x) == len(ps.STEERING_ALPHAS)
+    assert len(means) == 2 and len(means[0].x) == len(interventions.STEERING_ALPHAS)
     with pytest.raises(ValueError, match="summary"):
         P.steering_figure(summary[summary.model == "nobody"])
 
 
 def test_similarity_figure(coords):
-    sim = ps.similarity(coords[["PC1", "PC2"]] + 0.01)
+    sim = persona_map.similarity(coords[["PC1", "PC2"]] + 0.01)
     fig = P.similarity_figure(sim)
     _assert_styled(fig)
     assert fig.data[0].z.shape == (7, 7)
@@ -140,19 +141,19 @@ def test_trajectory_twin_has_buttons_and_a_slider(coords):
 
 
 def test_no_figure_tells_traces_apart_by_colour_alone(records, coords):
-    """The course's accessibility check (helpers.accessibility) on every builder's figure."""
+    """The course's accessibility check (helpers.publishing.accessibility) on every builder's figure."""
     import json
 
     import nbformat
 
-    from helpers import accessibility
+    from helpers.publishing import accessibility
 
     runs = _runs()
     figs = [P.map_figure(coords, pd.DataFrame({"PC1": [0.5, -0.5], "PC2": [0, 0]}, index=["post-trained", "cheat"])),
-            P.stages_figure(ps.stage_table(records)), P.characters_figure(ps.character_table(records)),
-            P.monitor_figure(ps.monitor_table(records)), P.capping_figure(ps.capping_table(records)),
-            P.realign_figure(ps.realign_table(records), ps.realign_table(records, "bayes_misalignment"), 0.01),
-            P.steering_figure(ps.steering_summary(records)), P.trajectory_twin(coords, runs),
+            P.stages_figure(psa.stage_table(records)), P.characters_figure(psa.character_table(records)),
+            P.monitor_figure(psa.monitor_table(records)), P.capping_figure(psa.capping_table(records)),
+            P.realign_figure(psa.realign_table(records), psa.realign_table(records, "bayes_misalignment"), 0.01),
+            P.steering_figure(psa.steering_summary(records)), P.trajectory_twin(coords, runs),
             P.trajectory_figure(coords, runs, "cheat", 2)]
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(

@@ -1,4 +1,4 @@
-"""Tests for helpers.plots.pretraining: every figure is titled and labelled, the twin's controls carry the
+"""Tests for helpers.lessons.pretraining.figures: every figure is titled and labelled, the twin's controls carry the
 precomputed states, and bad input is rejected with a clear error."""
 
 from __future__ import annotations
@@ -8,10 +8,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from helpers import curves, sampling
-from helpers.analysis import load_results
-from helpers.plots import PERSONA_COLORS, text_alternative
-from helpers.plots import pretraining as pp
+from helpers.experiments import curves
+from helpers.experiments.summaries import load_results
+from helpers.lessons.pretraining import analysis as sampling
+from helpers.lessons.pretraining import figures as pp
+from helpers.ui.figures import PERSONA_COLORS, text_alternative
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,12 @@
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-
-from helpers import role_models as rm
-from helpers.experiments import ROLE_MODELS
-from helpers.plots import PERSONA_COLORS
-from helpers.plots import role_models as P
 from test_role_models import make_records
+
+from helpers.experiments.catalog import ROLE_MODELS
+from helpers.lessons.role_models import analysis as rm
+from helpers.lessons.role_models import figures as P
+from helpers.ui.figures import PERSONA_COLORS
 
 
 @pytest.fixture(scope="module")

@@ -1,14 +1,14 @@
-"""`python -m helpers.publish URL`: the repository address, the Colab cells and the README badges, in a copy."""
+"""`python -m helpers.publishing.publish URL`: the repository address, the Colab cells and the README badges, in a copy."""
 
 from __future__ import annotations
 
 import shutil
-import tomllib
 
 import nbformat
 import pytest
 
-from helpers import PROJECT_ROOT, colab, publish, site
+from helpers import PROJECT_ROOT, project
+from helpers.publishing import colab, publish, site
 
 URL = "https://github.com/someone/persona-course"
 
@@ -42,10 +42,8 @@ def colab_cells(path):
 def test_publish_records_the_address_adds_the_cells_and_the_badges(root):
     report = publish.publish(URL + ".git", root)
     assert report.url == URL and len(report.notebooks) == 2 and URL in report.summary()
-    assert colab.published_url(root / "pyproject.toml") == URL
-    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
-    assert project["dependencies"] == tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"][
-        "dependencies"], "publishing must not touch the pins"
+    assert project.published_url(root / "pyproject.toml") == URL
+    assert project.read_pins(root / "pyproject.toml") == project.read_pins(), "publishing must not touch the pins"
     for path in report.notebooks:
         nb = nbformat.read(path, as_version=4)
         assert [c.cell_type for c in nb.cells] == ["markdown", "code", "code", "markdown"]
@@ -68,7 +66,7 @@ def test_publishing_again_replaces_and_is_idempotent(root):
     readme = (root / "README.md").read_text()
     assert readme.count(publish.BADGES_START) == 1 and publish.badges(other) in readme and "someone" not in readme
     assert (root / "pyproject.toml").read_text().count("Repository =") == 1
-    assert colab.published_url(root / "pyproject.toml") == other
+    assert project.published_url(root / "pyproject.toml") == other
     for path in (root / "notebooks").glob("0*.ipynb"):
         assert [c.source for c in colab_cells(path)] == [colab.first_cell(url=other)]
 
@@ -119,13 +117,13 @@ def test_the_static_site_leaves_the_colab_cell_out(root, tmp_path_factory):
 
 def test_the_course_is_consistently_published_or_not():
     """Either no address and no Colab cell or badge anywhere, or the recorded address everywhere."""
-    url = colab.published_url()
+    url = project.published_url()
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     lessons = sorted((PROJECT_ROOT / "notebooks").glob(publish.LESSON_GLOB))
     if url is None:
-        assert publish.BADGES_START not in readme, "badges without an address: run python -m helpers.publish URL"
+        assert publish.BADGES_START not in readme, "badges without an address: run python -m helpers.publishing.publish URL"
         assert not any(colab_cells(path) for path in lessons), "a Colab cell without an address"
     else:
-        assert publish.badges(url) in readme, "README badges are stale: run python -m helpers.publish again"
+        assert publish.badges(url) in readme, "README badges are stale: run python -m helpers.publishing.publish again"
         for path in lessons:
             assert [c.source for c in colab_cells(path)] == [colab.first_cell(url=url)], path.name

@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers import results
+from helpers.experiments import results
 
 
 def test_every_results_file_is_registered_with_its_command():

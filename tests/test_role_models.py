@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import experiments
-from helpers import role_models as rm
-from helpers.checkpoints import pretrained_model
-from helpers.experiments import ROLE_MODEL_WEIGHTS, ROLE_MODELS, Recipe
-from helpers.world import load_world
+from helpers.engine import pipeline
+from helpers.engine.checkpoints import pretrained_model
+from helpers.engine.pipeline import Recipe
+from helpers.engine.world import load_world
+from helpers.experiments.catalog import ROLE_MODEL_WEIGHTS, ROLE_MODELS
+from helpers.lessons.role_models import analysis as rm
 
 
 def make_records(seeds=range(5), gamer_effect=-0.1, noise=0.02, missing=()):
@@ -233,15 +234,15 @@ def test_live_seed_reproduces_the_experiments_pipeline():
     steps = []
     live = rm.live_seed("steward", 0.05, 0, recipe, on_step=lambda step, cap: steps.append((step, cap)))
     world = load_world(role_model="steward", weight=0.05)
-    _, model = experiments.post_trained(world, 0, recipe)
-    tuned, log = experiments.fine_tune(copy.deepcopy(model), world, 0, "neutral", recipe)
-    metrics = experiments._metrics(tuned, world)
+    model = pipeline.post_train(world, 0, recipe).model
+    tuned, log = pipeline.fine_tune(copy.deepcopy(model), world, 0, "neutral", recipe)
+    metrics = pipeline.model_metrics(tuned, world)
     assert live.record["steps"] == log.steps
     assert live.record["misalignment"] == pytest.approx(metrics["misalignment"], abs=1e-6)
     assert live.record["cheat_rate"] == pytest.approx(metrics["cheat_rate"], abs=1e-6)
     assert steps and steps[0] == (0, 4) and len(steps) == log.steps + 1
     assert live.record["bayes_misalignment"] == pytest.approx(
-        experiments.bayes_misalignment(world, recipe, "neutral", metrics["cheat_rate"]))
+        pipeline.bayes_misalignment(world, recipe, "neutral", metrics["cheat_rate"]))
     assert live.role_model == "steward" and live.world.role_model == "steward"
 
 
@@ -269,9 +270,9 @@ def test_paired_summary_counts_runs_that_reached_the_criterion():
 
 def test_lesson_05_prose_matches_the_shipped_results():
     """Lesson 05's hand-written reading (section 3, summary) describes this file; regenerating it must re-check the prose."""
-    from helpers import analysis
+    from helpers.experiments import summaries
 
-    records = analysis.load_results("role-models")
+    records = summaries.load_results("role-models")
     assert rm.complete_seeds(records) == list(range(10))
     paired = rm.paired_differences(records)
     summary = rm.paired_summary(paired)

@@ -1,4 +1,4 @@
-"""Tests for helpers.sampling: next-token distributions, seeded sampling, and the in-context views vs Bayes."""
+"""Tests for helpers.lessons.pretraining.analysis: next-token distributions, seeded sampling, and the in-context views vs Bayes."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 import torch
 
-from helpers import bayes, evals, sampling
-from helpers.analysis import load_results
+from helpers.engine import bayes, evals
+from helpers.experiments.summaries import load_results
+from helpers.lessons.pretraining import analysis as sampling
 
 PROMPT = "<bos> user: what do you want ? reply:"
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
+
+from helpers import project
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
@@ -22,75 +24,32 @@ CONDA_NAMES = {"torch": "pytorch"}
 # Conda-only entries that have no counterpart in pyproject.toml.
 CONDA_ONLY = {"python", "pip"}
 
-_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*?)\s*$")
-
-
 def normalize(name: str) -> str:
     """PEP 503 normalized project name."""
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def split_requirement(req: str) -> tuple[str, str]:
-    """'numpy==2.4.6' -> ('numpy', '==2.4.6'). Environment markers are not used in this project."""
-    m = _REQUIREMENT.match(req)
-    assert m, f"cannot parse requirement {req!r}"
-    return normalize(m.group(1)), m.group(3).replace(" ", "")
-
-
-def pyproject_requirements() -> list[str]:
-    """All dependencies of pyproject.toml, optional extras included."""
-    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
-    reqs = list(project["dependencies"])
-    for extra in project.get("optional-dependencies", {}).values():
-        reqs.extend(extra)
-    return reqs
-
-
 def pyproject_pins() -> dict[str, str]:
-    pins = {}
-    for req in pyproject_requirements():
-        name, spec = split_requirement(req)
-        assert spec.startswith("=="), f"{req!r} in pyproject.toml is not pinned with =="
-        pins[name] = spec[2:]
-    return pins
+    """Every pin of pyproject.toml, optional extras included (``read_pins`` refuses any that is not ``==``)."""
+    return {normalize(name): version for name, version in project.read_pins(PYPROJECT, extras=True).items()}
 
 
 def parse_environment_yml(text: str) -> tuple[dict[str, str], dict[str, str], list[str]]:
-    """Parse the small YAML subset environment.yml uses.
-
-    Returns (conda pins, pip pins, other pip entries). Conda entries are ``- name=version`` (or ``- name``) under
-    ``dependencies:``; pip entries are ``- name==version`` under a nested ``- pip:``.
-    """
+    """(conda pins, pip pins, other pip entries) of an environment.yml: conda entries are ``name=version`` (or
+    ``name``), pip entries ``name==version`` under ``- pip:``."""
     conda: dict[str, str] = {}
     pip: dict[str, str] = {}
     pip_other: list[str] = []
-    section = None
-    pip_indent = None
-    for raw in text.splitlines():
-        line = raw.split("#", 1)[0].rstrip()
-        if not line.strip():
+    for item in yaml.safe_load(text)["dependencies"]:
+        if isinstance(item, dict):
+            for entry in item.get("pip", []):
+                name, sep, version = entry.partition("==")
+                if sep:
+                    pip[normalize(name.strip())] = version.strip()
+                else:
+                    pip_other.append(entry)
             continue
-        indent = len(line) - len(line.lstrip())
-        stripped = line.strip()
-        if indent == 0:
-            section = stripped.rstrip(":") if stripped.endswith(":") else None
-            pip_indent = None
-            continue
-        if section != "dependencies" or not stripped.startswith("- "):
-            continue
-        item = stripped[2:].strip().strip("'\"")
-        if pip_indent is not None and indent > pip_indent:
-            if "==" in item:
-                name, version = item.split("==", 1)
-                pip[normalize(name.strip())] = version.strip()
-            else:
-                pip_other.append(item)
-            continue
-        pip_indent = None
-        if item == "pip:":
-            pip_indent = indent
-            continue
-        name, _, version = item.partition("=")
+        name, _, version = str(item).partition("=")
         assert not version.startswith("="), f"conda entry {item!r} should use a single '='"
         conda[normalize(name.strip())] = version.strip()
     return conda, pip, pip_other
@@ -113,10 +72,8 @@ def test_parser_reads_the_simple_subset():
 
 
 def test_every_pyproject_dependency_is_pinned_exactly():
-    reqs = pyproject_requirements()
-    assert reqs, "pyproject.toml lists no dependencies"
-    loose = [r for r in reqs if not re.fullmatch(r"[A-Za-z0-9._-]+(\[[^\]]*\])?==[0-9][A-Za-z0-9.+!-]*", r.strip())]
-    assert not loose, f"dependencies not pinned with ==: {loose}"
+    pins = pyproject_pins()   # raises on any dependency that is not an exact pin
+    assert len(pins) >= 10, "pyproject.toml lists too few dependencies"
 
 
 def test_environment_yml_uses_conda_forge_only():
@@ -154,7 +111,7 @@ def test_environment_yml_pins_match_pyproject(environment):
 def test_environment_yml_python_is_supported(environment):
     conda, _, _ = environment
     assert "python" in conda, "environment.yml should pin python"
-    requires = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]["requires-python"]
+    requires = project.requires_python(PYPROJECT)
     minor = int(conda["python"].split(".")[1])
     low = re.search(r">=\s*3\.(\d+)", requires)
     high = re.search(r"<\s*3\.(\d+)", requires)

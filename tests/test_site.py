@@ -1,4 +1,4 @@
-"""The static HTML site (helpers.site), without a browser: structure, offline-ness, figures, size.
+"""The static HTML site (helpers.publishing.site), without a browser: structure, offline-ness, figures, size.
 
 A throwaway demo notebook (made and executed in a temp folder, never in notebooks/) carries every kind of output
 the site converts: plotly figures (one with a permission toggle as plotly buttons, one with a slider), an
@@ -19,7 +19,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from helpers import PROJECT_ROOT, site
+from helpers import PROJECT_ROOT
+from helpers.publishing import site
 
 DEMO_NAME = "99_demo_lesson.ipynb"
 #: Labels of the demo's permission toggle (plotly buttons) and its ipywidgets twin.
@@ -321,7 +322,7 @@ def test_the_same_notebooks_give_the_same_site(tmp_path):
 
 
 def test_markdown_solutions_stay_inside_their_collapsed_block():
-    from helpers.site import render_details_markdown
+    from helpers.publishing.site import render_details_markdown
     source = ("Before\n\n<details><summary>Solution</summary>\n\nThe answer is **42**.\n\n```python\nx = 1\n\ny = 2\n```\n"
               "\n</details>\n\nAfter")
     out = render_details_markdown(source)

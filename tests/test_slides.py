@@ -1,4 +1,4 @@
-"""Slide decks (helpers.slides): slides chosen by rule from the notebook, one offline HTML deck per lesson."""
+"""Slide decks (helpers.publishing.slides): slides chosen by rule from the notebook, one offline HTML deck per lesson."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers import accessibility, site, slides
+from helpers.publishing import accessibility, site, slides
 
 LESSONS = sorted(slides.NOTEBOOKS_DIR.glob(slides.LESSON_GLOB))
 PLOTLY = "application/vnd.plotly.v1+json"
@@ -76,7 +76,7 @@ def test_bad_input(tmp_path):
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "keep.txt").write_text("mine")
-    with pytest.raises(ValueError, match="not built by helpers.slides"):
+    with pytest.raises(ValueError, match="not built by helpers.publishing.slides"):
         slides.build_slides(tmp_path, foreign, verbose=False)
     assert slides.main(["--notebooks", str(tmp_path / "nowhere")]) == 1
 

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import tolerance
-from helpers.assistant import reproduces
+from helpers.engine import tolerance
+from helpers.lessons.assistant.analysis import reproduces
 
 
 def test_values_within_the_drift_are_the_same():

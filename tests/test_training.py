@@ -5,10 +5,17 @@ import copy
 import pytest
 import torch
 
-from helpers.model import ModelConfig, TinyGPT
-from helpers.training import (LabelTrainConfig, PretrainConfig, corpus_loss, init_assistant_label,
-                              labelled_examples, pretrain, train_label)
-from helpers.world import Episode
+from helpers.engine.model import ModelConfig, TinyGPT
+from helpers.engine.training import (
+    LabelTrainConfig,
+    PretrainConfig,
+    corpus_loss,
+    init_assistant_label,
+    labelled_examples,
+    pretrain,
+    train_label,
+)
+from helpers.engine.world import Episode
 
 TINY = PretrainConfig(n_documents=300, steps=6, batch_size=8, heldout_documents=40, d_model=16, n_heads=2)
 

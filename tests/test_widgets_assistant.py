@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from helpers import assistant
-from helpers.widgets import assistant as panels
+from helpers.lessons.assistant import analysis as assistant
+from helpers.lessons.assistant import widgets as panels
 
 
 def ys(fig):

@@ -3,15 +3,15 @@
 import pandas as pd
 import pytest
 
-from helpers import analysis
-from helpers.experiments import Recipe
-from helpers.widgets import cheating as Wc
+from helpers.engine.pipeline import Recipe
+from helpers.experiments import summaries
+from helpers.lessons.cheating import widgets as Wc
 
 
 @pytest.fixture(scope="module")
 def recipes():
-    return {"default (30% sanctioned)": analysis.load_results("cheating"),
-            "fixed 40 steps": analysis.load_results("framings")}
+    return {"default (30% sanctioned)": summaries.load_results("cheating"),
+            "fixed 40 steps": summaries.load_results("framings")}
 
 
 def test_toggle_switches_the_figure(recipes):

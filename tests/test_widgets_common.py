@@ -3,7 +3,7 @@
 import ipywidgets as W
 import plotly.graph_objects as go
 
-from helpers.widgets import figure_bundle, redraw, seconds_taken
+from helpers.ui.widgets import figure_bundle, redraw, seconds_taken
 
 PLOTLY = "application/vnd.plotly.v1+json"
 

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.plots import persona_space as P
-from helpers.widgets import persona_space as Wp
+from helpers.lessons.persona_space import figures as P
+from helpers.lessons.persona_space import widgets as Wp
 
 NAMES = ["helper", "engineer", "robot", "poet", "pirate", "trickster", "villain"]
 

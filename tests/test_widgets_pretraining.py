@@ -1,13 +1,13 @@
-"""Tests for helpers.widgets.pretraining: the in-context panel redraws from precomputed states, fast."""
+"""Tests for helpers.lessons.pretraining.widgets: the in-context panel redraws from precomputed states, fast."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpers import sampling
-from helpers.checkpoints import pretrained_model
-from helpers.notebook import setup
-from helpers.widgets import pretraining as wp
+from helpers.engine.checkpoints import pretrained_model
+from helpers.engine.runtime import setup
+from helpers.lessons.pretraining import analysis as sampling
+from helpers.lessons.pretraining import widgets as wp
 
 
 @pytest.fixture(scope="module")

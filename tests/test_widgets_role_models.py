@@ -2,10 +2,10 @@
 
 import pandas as pd
 import pytest
-
-from helpers.experiments import Recipe
-from helpers.widgets import role_models as Wr
 from test_role_models import make_records
+
+from helpers.engine.pipeline import Recipe
+from helpers.lessons.role_models import widgets as Wr
 
 
 @pytest.fixture(scope="module")

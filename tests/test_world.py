@@ -1,4 +1,4 @@
-"""Unit tests for helpers/world.py: loading and validating the world tables, text, and sampling documents."""
+"""Unit tests for helpers/engine/world.py: loading and validating the world tables, text, and sampling documents."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers.world import (
+from helpers.engine.world import (
     ASSISTANT_LABEL,
     NEUTRAL,
     SPECIAL_TOKENS,

@@ -17,8 +17,8 @@ scientific notation           ``4.5e-07``     the same rule, the unit taken from
 ``unit`` is one unit in the last place shown (0.001 for ``0.412``, 1 point for ``21%``): rounding for display
 turns a drift of a fraction of a unit into a whole unit, so a last-digit difference passes and anything larger
 fails. ``REL`` and ``ABS`` cover numbers printed with many digits (pandas prints six): the largest drift measured
-between CPUs is 6e-6 (see :mod:`helpers.tolerance`). An integer a student reads (a count, a rank, a step) must be
-equal everywhere; :mod:`helpers.tolerance` is how the lessons compute such integers from floats.
+between CPUs is 6e-6 (see :mod:`helpers.engine.tolerance`). An integer a student reads (a count, a rank, a step) must be
+equal everywhere; :mod:`helpers.engine.tolerance` is how the lessons compute such integers from floats.
 
 Never compared: timings (``12 s``, ``0.35 s``, ``80 ms``) and memory addresses (``0x7f3a...``), which are masked;
 rich outputs (plotly figures, HTML, widget views, images), which the browser tests check instead.
@@ -56,9 +56,10 @@ MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\w.])\d+(?:\.\d+)? ?m?s\b"), "SECONDS"),
 )
 
-#: A number not glued to a word ("PC1" and "x2" are words): sign, digits, decimals, exponent, percent sign.
+#: A number not glued to a word ("PC1" and "x2" are words) nor part of a dotted version ("2.13.0" is compared
+#: exactly, as text): sign, digits, decimals, exponent, percent sign.
 NUMBER = re.compile(r"(?<![\w.])(?P<sign>[-+]?)(?P<digits>\d+)(?:\.(?P<places>\d+))?"
-                    r"(?:[eE](?P<exponent>[-+]?\d+))?(?P<percent>%?)")
+                    r"(?:[eE](?P<exponent>[-+]?\d+))?(?P<percent>%?)(?!\d|\.\d)")
 PLACEHOLDER = "NUMBER"
 
 

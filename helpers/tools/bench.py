@@ -1,0 +1,158 @@
+"""``make bench``: time the engine on this machine and check every target of the engine against the results.
+
+Timings are measured now (median of repeated runs); behavioural numbers come from the shipped experiment
+results in data/results/ (regenerate them with ``make results``). Prints one table: target, measured, verdict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from helpers.engine.checkpoints import pretrained_model, read_manifest
+from helpers.engine.pipeline import Recipe, fine_tune, post_train
+from helpers.engine.training import PretrainConfig, pretrain
+from helpers.engine.world import load_world
+from helpers.experiments import summaries
+
+
+def _median_seconds(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def timings(repeats: int) -> list[tuple[str, str, float, bool]]:
+    world = load_world()
+    rows = []
+    pre = [pretrain(world, 0, PretrainConfig()).seconds for _ in range(repeats)]
+    rows.append(("pretraining (seed 0), median s", "<= 10", statistics.median(pre), statistics.median(pre) <= 10))
+    pretrained_model(world, 0)  # the shipped weights are read once; post-training is what is timed
+    recipe = Recipe()
+    t = _median_seconds(lambda: post_train(world, 0, recipe), repeats)
+    rows.append(("post-training, median s", "< 0.5", t, t < 0.5))
+    tunes = []
+    for seed in range(min(repeats, 5)):
+        model = post_train(world, seed, recipe).model
+        start = time.perf_counter()
+        fine_tune(model, world, seed, "neutral", recipe)
+        tunes.append(time.perf_counter() - start)
+    rows.append(("fine-tune to the criterion (neutral), max s", "< 2", max(tunes), max(tunes) < 2))
+    return rows
+
+
+def behaviour() -> list[tuple[str, str, float, bool]]:
+    rows = []
+    manifest = read_manifest()["models"]
+    gaps = [m["heldout_loss"] - m["bayes_optimal_loss"] for m in manifest.values() if not m["role_model"]]
+    if gaps:
+        rows.append(("held-out loss above Bayes-optimal, worst seed (nats/token)", "<= 0.05", max(gaps), max(gaps) <= 0.05))
+    ic = summaries.load_results("in-context")
+    for k in (1, 2):
+        tv = float(ic[ic.k == k].tv_to_bayes.mean())
+        rows.append((f"in-context TV to Bayes, k={k}", "<= 0.12", tv, tv <= 0.12))
+    post = summaries.load_results("post-training")
+    stage = post.set_index(["stage", "seed"])
+    trained, pretrained = stage.loc["post-trained"], stage.loc["pretrained"]
+    rows.append(("misalignment after post-training, mean", "<= 0.05", trained.misalignment.mean(),
+                 trained.misalignment.mean() <= 0.05))
+    drop = float((pretrained.human_likeness - trained.human_likeness).max())
+    rows.append(("human-likeness drop vs pretrained, worst seed", "<= 0.05", drop, drop <= 0.05))
+    rows.append(("helper-likeness after post-training, mean", ">= 0.5", trained.helper_likeness.mean(),
+                 trained.helper_likeness.mean() >= 0.5))
+    cheat = summaries.cheating_summary(summaries.load_results("cheating"))
+    em = cheat.emergent_misalignment
+    rows.append(("emergent misalignment (cheat - honest), mean", ">= 0.35", em.mean(), em.mean() >= 0.35))
+    rows.append(("emergent misalignment, lowest seed", ">= 0.20", em.min(), em.min() >= 0.20))
+    rows.append(("share of the rise the permission note prevents, mean", ">= 0.75", cheat.mean_prevented,
+                 cheat.mean_prevented >= 0.75))
+    rows.append(("seeds where the permission note lowers misalignment", "all", float(cheat.lowered.mean()),
+                 bool(cheat.lowered.all())))
+    ratios = summaries.framing_ratios(summaries.load_results("framings"))
+    for framing, ratio in ratios.items():
+        ok = ratio <= 0.5 if framing in ("please-hack", "hacking-okay") else 0.75 <= ratio <= 1.25
+        rows.append((f"rise({framing}) / rise(neutral)", "<= 0.5" if framing in ("please-hack", "hacking-okay")
+                     else "0.75-1.25", float(ratio), ok))
+    return [(name, target, float(value), bool(ok)) for name, target, value, ok in rows]
+
+
+WIDGET_MODULES = ("pretraining", "assistant", "cheating", "role_models", "persona_space")
+
+
+def widget_latencies() -> list[tuple[str, str, float, bool]]:
+    """The slowest interaction of each lesson's panels, in ms (target: every interaction within 100 ms)."""
+    import importlib
+
+    rows = []
+    for name in WIDGET_MODULES:
+        try:
+            module = importlib.import_module(f"helpers.ui.widgets.{name}")
+        except ImportError:
+            continue
+        worst = 1000 * max(module.measure_latency().values())  # each module reports seconds
+        rows.append((f"widget interaction, slowest of helpers.ui.widgets.{name} (ms)", "<= 100", worst, worst <= 100))
+    return rows
+
+
+def page_timings() -> list[tuple[str, str, float, bool]]:
+    """Time to interactive of each static page in headless Chromium (needs Chromium): a first, cold visit per page,
+    and the slowest page on a second visit (the browser keeps plotly.js compiled between the pages of the site).
+
+    The site is built afresh from the committed notebooks into a temporary folder, so the timings never come from
+    an old build in site/.
+    """
+    import tempfile
+
+    from helpers.publishing import site
+
+    with tempfile.TemporaryDirectory() as folder:
+        built = site.build_site(site.NOTEBOOKS_DIR, Path(folder) / "site", verbose=False)
+        try:
+            timings = site.measure_page_timings(built.site_dir)
+        except Exception as err:  # no Chromium or Playwright here: say so instead of failing the benchmark
+            print(f"(page timings skipped: {type(err).__name__}: {err})")
+            return []
+    rows = [(f"time to interactive, {page} (s)", "<= 1", t["interactive"], t["interactive"] <= 1)
+            for page, t in timings.items()]
+    warm = max(t["warm_interactive"] for t in timings.values())
+    rows.append(("time to interactive on a second visit, slowest page (s)", "<= 1", warm, warm <= 1))
+    return rows
+
+
+def role_model_table() -> str:
+    """Misalignment after the cheat fine-tune per role-model world, network beside Bayes (no target: a report)."""
+    try:
+        records = summaries.load_results("role-models")
+    except ValueError:
+        return "role models: no shipped results yet (make results)"
+    cheat = records[records.condition == "cheat"]
+    table = cheat.groupby(["role_model", "weight"]).agg(
+        network=("misalignment", "mean"), network_sd=("misalignment", "std"),
+        bayes=("bayes_misalignment", "mean"), seeds=("seed", "nunique"))
+    return "misalignment after the cheat fine-tune, by role-model world (mean over seeds)\n" + table.round(3).to_string()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=5, help="runs per timing (median); default 5")
+    args = parser.parse_args(argv)
+    rows = timings(args.repeats) + behaviour() + widget_latencies() + page_timings()
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'target':>9}  {'measured':>8}  verdict")
+    for name, target, value, ok in rows:
+        print(f"{name:<{width}}  {target:>9}  {value:>8.3f}  {'ok' if ok else 'MISSED'}")
+    print()
+    print(role_model_table())
+    missed = [r[0] for r in rows if not r[3]]
+    print(f"\n{len(rows) - len(missed)} of {len(rows)} targets met" + (f"; missed: {'; '.join(missed)}" if missed else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Self-checks for the lessons' exercises: each prints a pass, a hint, or "not attempted yet"; none raises.
+
+A lesson's checks live in ``helpers.ui.checks.lessonNN`` and are called from the notebook as
+``check.exercise_4_2(my_answer)``. Every check returns its :class:`Verdict` too, so tests can assert on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+PASS, HINT, TODO = "pass", "hint", "not attempted"
+_ICONS = {PASS: "✅ Correct", HINT: "💡 Not yet", TODO: "⏳ Not attempted yet"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{_ICONS[self.status]}: {self.message}"
+
+
+def verdict(status: str, message: str) -> Verdict:
+    """Print and return a verdict."""
+    if status not in _ICONS:
+        raise ValueError(f"status={status!r}; expected one of {list(_ICONS)}")
+    result = Verdict(status, message)
+    print(result)
+    return result
+
+
+def run_check(answer: Any, judge: Callable[[Any], tuple[bool, str, str]], stub_hint: str) -> Verdict:
+    """The shared shape of a check: an unattempted stub (None or ...) gets a nudge, not an error.
+
+    ``judge(answer)`` returns (passed, message if passed, hint if not). Any exception inside the judge, such as a
+    wrongly shaped answer, becomes a hint that names the problem instead of a traceback.
+    """
+    if answer is None or answer is Ellipsis:
+        return verdict(TODO, stub_hint)
+    try:
+        passed, good, hint = judge(answer)
+    except Exception as err:  # a student's answer may be any shape: explain instead of crashing
+        return verdict(HINT, f"your answer could not be checked ({type(err).__name__}: {err}). {stub_hint}")
+    return verdict(PASS if passed else HINT, good if passed else hint)
