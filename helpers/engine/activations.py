@@ -23,6 +23,7 @@ import torch.nn.functional as F
 
 from helpers.engine import evals
 from helpers.engine.model import HOOK_POINTS, TinyGPT
+from helpers.engine.text import pad_batch
 from helpers.engine.validation import check_choice
 from helpers.engine.world import ASSISTANT_LABEL, NEUTRAL, PRETRAINING_LABEL, World
 
@@ -128,12 +129,7 @@ def _build_batch(world: World, label: str, tasks: Sequence[str], note: str) -> R
                 sequences.append(seq)
                 spans.append((len(prefix) - 1, len(seq) - 1))
                 keys.append((task, prompt, c))
-    length = max(map(len, sequences))
-    tokens = torch.zeros(len(sequences), length, dtype=torch.long)
-    writing = torch.zeros(len(sequences), length)
-    for i, (seq, (lo, hi)) in enumerate(zip(sequences, spans)):
-        tokens[i, :len(seq)] = torch.tensor(seq)
-        writing[i, lo:hi] = 1.0
+    tokens, writing = pad_batch(sequences, spans)
     return ReplyBatch(tokens, writing, tuple(keys), label, note)
 
 

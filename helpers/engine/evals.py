@@ -18,6 +18,7 @@ import torch.nn.functional as F
 
 from helpers.engine import bayes
 from helpers.engine.model import TinyGPT
+from helpers.engine.text import pad_batch
 from helpers.engine.world import (
     ASSISTANT_LABEL,
     NEUTRAL,
@@ -69,12 +70,7 @@ def score_queries(model: TinyGPT, world: World, queries: Sequence[Query]) -> lis
     by_length = np.argsort([len(s) for s in sequences], kind="stable")  # batches of similar length pad little
     for lo in range(0, len(sequences), _MAX_BATCH):
         chunk = by_length[lo:lo + _MAX_BATCH]
-        length = max(len(sequences[i]) for i in chunk)
-        tokens = torch.zeros(len(chunk), length, dtype=torch.long)
-        mask = torch.zeros(len(chunk), length)
-        for row, i in enumerate(chunk):
-            tokens[row, :len(sequences[i])] = torch.tensor(sequences[i])
-            mask[row, starts[i]:len(sequences[i])] = 1
+        tokens, mask = pad_batch([sequences[i] for i in chunk], [(starts[i], len(sequences[i])) for i in chunk])
         log_probs = F.log_softmax(model(tokens[:, :-1]), dim=-1).gather(-1, tokens[:, 1:, None])[..., 0]
         totals[chunk] = (log_probs * mask[:, 1:]).sum(1).numpy()
     owner_arr = np.array(owner)

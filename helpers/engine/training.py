@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from helpers.engine.model import ModelConfig, TinyGPT
+from helpers.engine.text import pad_batch
 from helpers.engine.world import ASSISTANT_LABEL, PRETRAINING_LABEL, Episode, World
 
 PARAM_MODES = ("embedding", "all")
@@ -185,19 +186,13 @@ def labelled_examples(world: World, episodes: Sequence[Episode]) -> tuple[torch.
     """Single-episode ``assistant:`` documents as (tokens, reply mask): the loss falls on the reply only."""
     if not episodes:
         raise ValueError("episodes is empty; expected at least one training episode")
-    rows, masks = [], []
+    rows, spans = [], []
     for e in episodes:
         prompt = world.encode("<bos> " + world.prompt_text(e.task, e.prompt, e.note, ASSISTANT_LABEL))
         reply = world.encode(world.candidates[e.task][e.candidate].text + " <eor>")
         rows.append(prompt + reply)
-        masks.append([0] * len(prompt) + [1] * len(reply))
-    length = max(map(len, rows))
-    tokens = torch.zeros(len(rows), length, dtype=torch.long)
-    mask = torch.zeros(len(rows), length)
-    for i, (row, m) in enumerate(zip(rows, masks)):
-        tokens[i, :len(row)] = torch.tensor(row)
-        mask[i, :len(m)] = torch.tensor(m, dtype=torch.float)
-    return tokens, mask
+        spans.append((len(prompt), len(prompt) + len(reply)))
+    return pad_batch(rows, spans)
 
 
 def init_assistant_label(model: TinyGPT, world: World, how: str = "reply") -> None:
