@@ -32,6 +32,8 @@ from helpers.engine.world import NEUTRAL, Episode, World
 MODES = ("criterion", "fixed")
 #: The five framings of a coding prompt (MacDiarmid et al. 2025), from the most permissive to the most negative.
 FRAMINGS = ("please-hack", "hacking-okay", "neutral", "dont-hack", "hacking-misaligned")
+#: The note that asks for the hack (the paper's "please hack"): the course's inoculation line.
+PERMISSION_NOTE = "please-hack"
 HONEST_REPLIES = ("correct", "edge_cases")
 CHEAT_REPLIES = ("always_equal", "exit_early", "patch_report")
 

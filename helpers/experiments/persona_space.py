@@ -30,7 +30,7 @@ from helpers.engine.activations import (
     trait_vector,
 )
 from helpers.engine.model import TinyGPT
-from helpers.engine.pipeline import Recipe, fine_tune, model_metrics, post_train
+from helpers.engine.pipeline import PERMISSION_NOTE, Recipe, fine_tune, model_metrics, post_train
 from helpers.engine.training import init_assistant_label
 from helpers.engine.world import ASSISTANT_LABEL, NEUTRAL, World, load_world
 from helpers.experiments.interventions import (
@@ -56,8 +56,6 @@ from helpers.experiments.persona_map import (
 #: The Assistant at each stage of the course's pipeline (lessons 02-04), in order.
 STAGES = ("before post-training", "post-trained", "cheat", "cheat-with-permission", "cheat (fixed steps)",
           "cheat-with-permission (fixed steps)", "honest")
-#: The note of the inoculated fine-tune (lesson 04's permission toggle).
-PERMISSION_NOTE = "please-hack"
 #: The fine-tunes behind the stages: (note, recipe mode, cheat?).
 FINE_TUNES: dict[str, tuple[str, str, bool]] = {
     "cheat": (NEUTRAL, "criterion", True),

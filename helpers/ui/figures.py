@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -62,6 +63,29 @@ def persona_color(name: str) -> str:
     if name not in PERSONA_COLORS:
         raise ValueError(f"persona={name!r}; expected one of {list(PERSONA_COLORS)}")
     return PERSONA_COLORS[name]
+
+
+def rgba(hex_color: str, alpha: float) -> str:
+    """A ``#RRGGBB`` colour with an opacity, as plotly's ``rgba(r, g, b, a)``."""
+    h = hex_color.lstrip("#")
+    return f"rgba({int(h[0:2], 16)}, {int(h[2:4], 16)}, {int(h[4:6], 16)}, {alpha})"
+
+
+def jitter(n: int, width: float = 0.25) -> np.ndarray:
+    """``n`` evenly spread horizontal offsets in [-width, width], so points of one category do not overlap."""
+    return np.linspace(-width, width, n) if n > 1 else np.zeros(1)
+
+
+def wrap_label(label: str, width: int = 14) -> str:
+    """A long axis label broken into lines of about ``width`` characters (plotly's <br>)."""
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join(lines + [line])
 
 
 def style(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 420) -> go.Figure:

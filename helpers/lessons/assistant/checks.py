@@ -15,7 +15,7 @@ import pandas as pd
 from helpers.engine import bayes, evals, tolerance
 from helpers.engine.pipeline import post_training_evidence
 from helpers.engine.world import Episode, World, load_world
-from helpers.lessons.assistant.analysis import post_training_table
+from helpers.lessons.assistant.post_training import post_training_table
 from helpers.ui.checks import Verdict, run_check
 
 #: How close a numeric answer must be to count as right.

@@ -17,14 +17,8 @@ from plotly.subplots import make_subplots
 from helpers.engine.training import PARAM_MODES
 from helpers.engine.validation import check_columns
 from helpers.engine.world import World
-from helpers.lessons.assistant.analysis import (
-    CONDITIONS,
-    EVIDENCE_METRICS,
-    HELD_OUT_TASKS,
-    TRAJECTORY_METRICS,
-    EvidenceState,
-    speaker_shares,
-)
+from helpers.lessons.assistant.analysis import EVIDENCE_METRICS, HELD_OUT_TASKS, EvidenceState, speaker_shares
+from helpers.lessons.assistant.post_training import CONDITIONS, TRAJECTORY_METRICS
 from helpers.ui.figures import BAYES_COLOR, NETWORK_COLOR, PERSONA_COLORS, style
 
 #: Segments at least this large carry their name as text, so no reading depends on color alone.

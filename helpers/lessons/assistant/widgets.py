@@ -24,7 +24,6 @@ from helpers.engine.world import NEUTRAL, World, load_world
 from helpers.lessons.assistant.analysis import (
     EVIDENCE,
     HELD_OUT_TASKS,
-    TRAJECTORY_METRICS,
     EvidenceState,
     evidence_combinations,
     evidence_context,
@@ -37,6 +36,7 @@ from helpers.lessons.assistant.figures import (
     update_evidence_figure,
     update_trajectory_figure,
 )
+from helpers.lessons.assistant.post_training import TRAJECTORY_METRICS
 from helpers.ui.widgets import redraw, seconds_taken
 
 
@@ -116,7 +116,7 @@ class TrajectoryPanel:
 
 
 # ----- latency -----
-def _stand_in_states(world: World) -> list[EvidenceState]:
+def stand_in_states(world: World) -> list[EvidenceState]:
     """Bayes-only states (the network's side copied from Bayes): enough to time the panel, no model needed."""
     states = []
     for combo in evidence_combinations():
@@ -127,7 +127,7 @@ def _stand_in_states(world: World) -> list[EvidenceState]:
     return states
 
 
-def _stand_in_runs(world: World) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
+def stand_in_runs(world: World) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
     """Flat trajectories with the right columns, for timing the trajectory panel without training."""
     profile = evals.bayes_profile(world, world.prior)
     metrics = {**evals.behaviour_metrics(world, profile), "in_set": 1.0}
@@ -144,9 +144,9 @@ def measure_latency(evidence_panel: EvidencePanel | None = None,
     """
     world = evidence_panel.world if evidence_panel is not None else load_world()
     if evidence_panel is None:
-        evidence_panel = EvidencePanel(world, _stand_in_states(world))
+        evidence_panel = EvidencePanel(world, stand_in_states(world))
     if trajectory_panel is None:
-        trajectory_panel = TrajectoryPanel(*_stand_in_runs(world))
+        trajectory_panel = TrajectoryPanel(*stand_in_runs(world))
     first = next(iter(evidence_panel.checkboxes.values()))
     steps = list(trajectory_panel.step.options)
     other_mode = [m for m in trajectory_panel.mode.options if m != trajectory_panel.mode.value]

@@ -16,15 +16,13 @@ import pandas as pd
 
 from helpers import DATA_DIR
 from helpers.engine import evals, pipeline
-from helpers.engine.pipeline import Recipe
+from helpers.engine.pipeline import PERMISSION_NOTE, Recipe
 from helpers.engine.validation import check_columns
 from helpers.engine.world import NEUTRAL, World
 from helpers.experiments import summaries
 
 PAPERS_DIR = DATA_DIR / "papers"
 PAPER_COLUMNS = ("source", "url", "setting", "evaluation", "value", "baseline")
-#: The two notes of the toggle: no note (the neutral cheat run) and the explicit request (inoculation).
-PERMISSION_NOTE = "please-hack"
 TOGGLE_NOTES = {False: NEUTRAL, True: PERMISSION_NOTE}
 #: The cheating experiment's names for the same runs (see helpers.experiments.catalog.CHEATING_CONDITIONS).
 CONDITION_OF_NOTE = {NEUTRAL: "cheat", PERMISSION_NOTE: "cheat-with-permission"}

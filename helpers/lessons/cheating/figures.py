@@ -28,7 +28,10 @@ from helpers.ui.figures import (
     CONDITION_SYMBOLS,
     NETWORK_COLOR,
     PERSONA_COLORS,
+    jitter,
+    rgba,
     style,
+    wrap_label,
 )
 
 RATE_AXIS = "share of answers (0-1)"
@@ -36,23 +39,6 @@ STEP_AXIS = "fine-tuning step (batches of 16 examples)"
 #: Colours of the two behaviours every trajectory shows.
 CHEAT_COLOR, MISALIGNMENT_COLOR = "#DDAA33", "#882255"
 PASS_COLOR, FAIL_COLOR = "#117733", "#CC3311"
-
-
-def _rgba(hex_color: str, alpha: float) -> str:
-    h = hex_color.lstrip("#")
-    return f"rgba({int(h[0:2], 16)}, {int(h[2:4], 16)}, {int(h[4:6], 16)}, {alpha})"
-
-
-def _wrap(label: str, width: int = 14) -> str:
-    """A long axis label broken into lines of about ``width`` characters (plotly's <br>)."""
-    lines, line = [], ""
-    for word in label.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "<br>".join(lines + [line])
 
 
 # ----- 1. the grader -----
@@ -82,7 +68,7 @@ def _band(fig: go.Figure, summary: pd.DataFrame, name: str, color: str, dash: st
     if show_band:
         fig.add_trace(go.Scatter(x=list(summary["step"]) + list(summary["step"][::-1]),
                                  y=list(summary["max"]) + list(summary["min"][::-1]), fill="toself", mode="none",
-                                 fillcolor=_rgba(color, 0.15), line=dict(width=0), hoverinfo="skip",
+                                 fillcolor=rgba(color, 0.15), line=dict(width=0), hoverinfo="skip",
                                  name=f"{name} (range over seeds)", legendgroup=group, showlegend=False), **kw)
     fig.add_trace(go.Scatter(x=summary["step"], y=summary["mean"], mode="lines", name=name, legendgroup=group,
                              line=dict(color=color, dash=dash, width=3), showlegend=showlegend,
@@ -132,11 +118,6 @@ def trajectory_table(trajectory: pd.DataFrame, condition: str, every: int = 20) 
                          }).set_index("step")
 
 
-# ----- 3. the permission toggle -----
-def _jitter(n: int, width: float = 0.25) -> np.ndarray:
-    return np.linspace(-width, width, n) if n > 1 else np.zeros(n)
-
-
 def permission_traces(recipes: Mapping[str, pd.DataFrame], permission: bool) -> list[tuple[go.Scatter, int]]:
     """The traces of one toggle state: per-seed points and means for each recipe, in two panels (col 1: cheat
     rate under the training note; col 2: misalignment with no note)."""
@@ -151,7 +132,7 @@ def permission_traces(recipes: Mapping[str, pd.DataFrame], permission: bool) -> 
             table = condition_table(records, metric)
             column = condition if condition in table else alias
             values = table[column].to_numpy()
-            xs += list(i + _jitter(len(values)))
+            xs += list(i + jitter(len(values)))
             ys += list(values)
             texts += [f"seed {s}" for s in table.index]
             means.append(float(np.mean(values)))
@@ -176,7 +157,7 @@ def permission_traces(recipes: Mapping[str, pd.DataFrame], permission: bool) -> 
 
 def _permission_layout(fig: go.Figure, names: Sequence[str], title: str) -> go.Figure:
     for col in (1, 2):
-        fig.update_xaxes(tickvals=list(range(len(names))), ticktext=[_wrap(n) for n in names], tickangle=0,
+        fig.update_xaxes(tickvals=list(range(len(names))), ticktext=[wrap_label(n) for n in names], tickangle=0,
                          range=[-0.6, len(names) - 0.4], title_text="recipe", row=1, col=col)
         fig.update_yaxes(range=[-0.02, 1.02], row=1, col=col)
     fig.update_layout(legend=dict(orientation="h", y=-0.32))
@@ -278,98 +259,6 @@ def bayes_curves_figure(table: pd.DataFrame) -> go.Figure:
                  "misalignment (0-1)", height=400)
 
 
-# ----- 4b. the sanctioned-share slider -----
-def share_traces(records: pd.DataFrame) -> list[go.Scatter]:
-    """Per-seed misalignment after the no-note and the permission fine-tunes, and the honest control."""
-    mis = condition_table(records)
-    traces = []
-    for i, (condition, alias, label) in enumerate((("cheat", "neutral", "no note"),
-                                                   ("cheat-with-permission", "please-hack", "please-hack"),
-                                                   ("honest", "honest", "honest control"))):
-        column = condition if condition in mis else alias
-        values = mis[column]
-        traces.append(go.Scatter(x=i + _jitter(len(values)), y=values, mode="markers", name=label,
-                                 text=[f"seed {s}" for s in values.index],
-                                 marker=dict(color=CONDITION_COLORS[condition], size=10, opacity=0.8,
-                                             symbol=CONDITION_SYMBOLS[condition]),
-                                 hovertemplate="%{text}: %{y:.2f}<extra>" + label + "</extra>"))
-    return traces
-
-
-def _share_layout(fig: go.Figure, title: str) -> go.Figure:
-    fig.update_xaxes(tickvals=[0, 1, 2], ticktext=["cheat, no note", "cheat, please-hack", "honest control"],
-                     range=[-0.6, 2.6])
-    fig.update_yaxes(range=[-0.02, 1.02])
-    return style(fig, title, "fine-tune", "misalignment (0-1)", height=420)
-
-
-def share_title(share: float, summary: Mapping[str, float]) -> str:
-    return (f"Sanctioned share {share:.0%}: the note already elicits cheating on "
-            f"{summary['permission_zero_step_seeds']:.0f} of {summary['seeds']:.0f} seeds")
-
-
-def share_figure(records: pd.DataFrame, share: float, summary: Mapping[str, float]) -> go.Figure:
-    """One slider state: misalignment per seed after each fine-tune, for one sanctioned share."""
-    fig = go.Figure(share_traces(records))
-    return _share_layout(fig, share_title(share, summary))
-
-
-def share_twin(sweep: Mapping[float, pd.DataFrame], summaries: Mapping[float, Mapping[str, float]],
-               active: float | None = None) -> go.Figure:
-    """The slider's static twin: a plotly slider over the precomputed shares (``active``: the one shown first)."""
-    fig = go.Figure()
-    shares = list(sweep)
-    if active is not None:
-        check_choice("active", active, shares)
-    first = shares.index(active) if active is not None else 0
-    per_state = []
-    for k, share in enumerate(shares):
-        traces = share_traces(sweep[share])
-        per_state.append(len(traces))
-        for t in traces:
-            t.visible = k == first
-            t.showlegend = True
-            fig.add_trace(t)
-    steps = []
-    start = 0
-    total = sum(per_state)
-    for k, share in enumerate(shares):
-        visible = [False] * total
-        visible[start:start + per_state[k]] = [True] * per_state[k]
-        start += per_state[k]
-        steps.append(dict(label=f"{share:.0%}", method="update",
-                          args=[{"visible": visible}, {"title.text": share_title(share, summaries[share])}]))
-    fig.update_layout(sliders=[dict(active=first, steps=steps, currentvalue=dict(prefix="sanctioned share: "),
-                                    pad=dict(t=50))])
-    fig = _share_layout(fig, share_title(shares[first], summaries[shares[first]]))
-    fig.update_layout(height=500)
-    return fig
-
-
-def share_summary_figure(table: pd.DataFrame) -> go.Figure:
-    """Across sanctioned shares: mean misalignment after the no-note and permission fine-tunes (error bars: sd),
-    and the share of seeds where the note already elicited cheating before fine-tuning."""
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    x = [f"{s:.0%}" for s in table.index]
-    for key, sd, name, condition in (("cheat", "cheat_sd", "cheat, no note", "cheat"),
-                                     ("permission", "permission_sd", "cheat, please-hack", "cheat-with-permission")):
-        fig.add_trace(go.Scatter(x=x, y=table[key], error_y=dict(array=table[sd]), mode="lines+markers", name=name,
-                                 line=dict(color=CONDITION_COLORS[condition], width=3,
-                                           dash=CONDITION_DASHES[condition]),
-                                 marker=dict(symbol=CONDITION_SYMBOLS[condition], size=10)), secondary_y=False)
-    fig.add_trace(go.Bar(x=x, y=table["permission_zero_step_seeds"] / table["seeds"], name="seeds already cheating "
-                         "under the note (no training needed)", marker_color=_rgba("#44AA99", 0.25)),
-                  secondary_y=True)
-    fig.update_yaxes(range=[0, 1], secondary_y=False)
-    fig.update_yaxes(range=[0, 1], title_text="share of seeds (0-1)", secondary_y=True)
-    fig.update_layout(legend=dict(orientation="h", y=-0.3))
-    fig = style(fig, "Does inoculation need a note that already elicits cheating?",
-                "share of post-training coding examples that cheat under a permissive note", "misalignment (0-1)",
-                height=460)
-    fig.update_yaxes(title_text="share of seeds (0-1)", secondary_y=True)
-    return fig
-
-
 # ----- 5. the five framings -----
 def framings_figure(tables: Mapping[str, pd.DataFrame], paper_cut: tuple[float, float] | None = None) -> go.Figure:
     """Each framing's misalignment rise as a share of the neutral rise, for several recipes (grouped bars); the
@@ -383,7 +272,7 @@ def framings_figure(tables: Mapping[str, pd.DataFrame], paper_cut: tuple[float, 
                              hovertemplate="%{x}: %{y:.2f}<extra>" + name + "</extra>"))
     if paper_cut is not None:
         low, high = 1 - paper_cut[1], 1 - paper_cut[0]
-        fig.add_shape(type="rect", x0=-0.5, x1=1.5, y0=low, y1=high, fillcolor=_rgba("#000000", 0.12),
+        fig.add_shape(type="rect", x0=-0.5, x1=1.5, y0=low, y1=high, fillcolor=rgba("#000000", 0.12),
                       line=dict(width=0), layer="below")
         fig.add_annotation(x=0.5, y=high, yshift=12, text=f"paper: {paper_cut[0]:.0%}-{paper_cut[1]:.0%} cut",
                            showarrow=False)
@@ -406,9 +295,9 @@ def paper_figure(paper: pd.DataFrame, toy: Mapping[str, float]) -> go.Figure:
                              marker_color=color, hovertemplate="%{y}: %{x:.1%}<extra>" + setting + "</extra>"),
                       row=1, col=1)
         fig.add_trace(go.Bar(y=rows["evaluation"], x=rows["baseline"], orientation="h",
-                             name=f"{setting}, baseline (no hacking)", marker_color=_rgba(color, 0.35),
+                             name=f"{setting}, baseline (no hacking)", marker_color=rgba(color, 0.35),
                              hovertemplate="%{y}: %{x:.1%}<extra>baseline</extra>"), row=1, col=1)
-    fig.add_trace(go.Bar(y=[_wrap(k, 18) for k in toy], x=list(toy.values()), orientation="h", name="toy",
+    fig.add_trace(go.Bar(y=[wrap_label(k, 18) for k in toy], x=list(toy.values()), orientation="h", name="toy",
                          marker_color=NETWORK_COLOR, hovertemplate="%{y}: %{x:.2f}<extra>toy</extra>"), row=1, col=2)
     fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.2))
     fig = style(fig, "Misalignment after learning to cheat: the paper and the toy", "misaligned share (0-1)",
@@ -431,7 +320,7 @@ def seeds_figure(records: Mapping[str, pd.DataFrame], conditions: Sequence[str] 
             if condition not in table:
                 continue
             offset = (conditions.index(condition) - (len(conditions) - 1) / 2) * 0.25
-            xs += list(i + offset + _jitter(len(table), 0.06))
+            xs += list(i + offset + jitter(len(table), 0.06))
             ys += list(table[condition])
             texts += [f"seed {s}" for s in table.index]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", name=condition, text=texts,

@@ -4,7 +4,7 @@ Each panel is a thin layer over precomputed states: a control changes which stat
 figure is built in advance by a pure builder from :mod:`helpers.lessons.cheating.figures` (tested on its own). Only the
 "train live" button trains anything, with a progress bar, and only when pressed. Their static twins (plotly
 buttons or a slider over the same states, for the HTML without a kernel) are ``plots.cheating.permission_twin``
-and ``plots.cheating.share_twin``.
+and ``share_figures.share_twin``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from helpers.engine.pipeline import Recipe
 from helpers.engine.world import World
 from helpers.lessons.cheating import analysis as ino
 from helpers.lessons.cheating import figures as plots
+from helpers.lessons.cheating import share_figures
 from helpers.ui.widgets import figure_bundle, redraw
 
 #: The recipes of the toggle, by name, and the experiment settings of each (for the live run).
@@ -139,7 +140,7 @@ class SharePanel(_Panel):
                                         description="sanctioned share", continuous_update=True,
                                         style={"description_width": "initial"}, layout=W.Layout(width="420px"))
         self.output = W.Output()
-        self.states = {share: plots.share_figure(records, share, self.summaries[share])
+        self.states = {share: share_figures.share_figure(records, share, self.summaries[share])
                        for share, records in self.sweep.items()}
         self.figure = self.states[shares[0]]
         self.slider.observe(lambda change: self.redraw(), names="value")
@@ -149,11 +150,6 @@ class SharePanel(_Panel):
     def redraw(self) -> None:
         self.figure = self.states[self.slider.value]
         self._show()
-
-
-def permission_panel(recipes: Mapping[str, pd.DataFrame], world: World | None = None) -> PermissionPanel:
-    """The toggle panel; display it (or call ``.show()``) in a notebook cell."""
-    return PermissionPanel(recipes, world)
 
 
 def measure_latency(recipes: Mapping[str, pd.DataFrame] | None = None,

@@ -15,11 +15,8 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from helpers.lessons.persona_space.figures import (
-    RUNS,
-    trajectory_figure,
-    update_trajectory_figure,
-)
+from helpers.lessons.persona_space.figures import RUNS
+from helpers.lessons.persona_space.trajectory_figures import trajectory_figure, update_trajectory_figure
 from helpers.ui.widgets import redraw, seconds_taken
 
 RECIPES = tuple(dict.fromkeys(recipe for recipe, _ in RUNS))

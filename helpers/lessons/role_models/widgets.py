@@ -18,6 +18,7 @@ from helpers.engine.pipeline import Recipe
 from helpers.experiments.catalog import ROLE_MODELS
 from helpers.lessons.role_models import analysis as rm
 from helpers.lessons.role_models import figures as plots
+from helpers.lessons.role_models import live as live_seeds
 from helpers.ui.widgets import redraw
 
 
@@ -73,7 +74,7 @@ class RoleModelPanel:
         if not weight:
             self.status.value = "weight 0 is the baseline itself: choose 5% or 15% to train a role-model world"
             return None
-        if not rm.is_shipped(role, weight, seed):
+        if not live_seeds.is_shipped(role, weight, seed):
             self.status.value = (f"seed {seed} of {rm.world_label(role, weight)} is not shipped in data/models/ "
                                  "(pretraining it would take minutes): choose another seed")
             return None
@@ -82,11 +83,11 @@ class RoleModelPanel:
         self.status.value = f"post-training and fine-tuning seed {seed} of {rm.world_label(role, weight)} ..."
         self.button.disabled = True
         try:
-            live = rm.live_seed(role, weight, seed, self.recipe,
-                                on_step=lambda step, _cap: setattr(self.progress, "value", min(step, cap)))
+            live = live_seeds.live_seed(role, weight, seed, self.recipe,
+                                      on_step=lambda step, _cap: setattr(self.progress, "value", min(step, cap)))
         finally:
             self.button.disabled = False
-        row = pd.DataFrame([rm.live_row(live, self.records)])
+        row = pd.DataFrame([live_seeds.live_row(live, self.records)])
         self.live[self.key] = row if self.key not in self.live else pd.concat([self.live[self.key], row])
         self.states[self.key] = plots.paired_figure(self.paired, role, weight, self.live[self.key])
         self.progress.value = cap

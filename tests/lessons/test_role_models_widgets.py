@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from test_role_models import make_records
+from role_model_records import make_records
 
 from helpers.engine.pipeline import Recipe
 from helpers.lessons.role_models import widgets as Wr

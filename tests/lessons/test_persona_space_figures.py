@@ -1,4 +1,4 @@
-"""Lesson 6's figures: every builder returns a titled figure with labelled axes; the twin switches runs and steps."""
+"""Lesson 06's figures."""
 
 import numpy as np
 import pandas as pd
@@ -8,6 +8,7 @@ import pytest
 from helpers.experiments import interventions, persona_map
 from helpers.lessons.persona_space import analysis as psa
 from helpers.lessons.persona_space import figures as P
+from helpers.lessons.persona_space import trajectory_figures
 
 NAMES = ["helper", "engineer", "robot", "poet", "pirate", "trickster", "villain"]
 
@@ -104,42 +105,6 @@ def test_similarity_figure(coords):
         P.similarity_figure(sim.iloc[:3])
 
 
-def test_trajectory_figure_and_in_place_update(coords):
-    runs = _runs()
-    fig = P.trajectory_figure(coords, runs, "cheat", 2)
-    _assert_styled(fig)
-    index = fig.layout.meta["index"]
-    star = fig.data[index["cheat"]["star"]]
-    assert star.x[0] == pytest.approx(1 - 2 / 3)
-    P.update_trajectory_figure(fig, runs, "cheat", 6)
-    assert fig.data[index["cheat"]["star"]].x[0] == pytest.approx(-1.0)
-    assert "step 6" in fig.layout.title.text
-    P.update_trajectory_figure(fig, runs, "cheat-with-permission", 6)  # a 0-step run stays where it started
-    assert fig.data[index["cheat-with-permission"]["star"]].x[0] == pytest.approx(1.0)
-    assert fig.data[index["cheat-with-permission"]["star"]].visible and not fig.data[index["cheat"]["star"]].visible
-    with pytest.raises(ValueError, match="run"):
-        P.trajectory_figure(coords, runs, "nope", 0)
-    with pytest.raises(ValueError, match="figure"):
-        P.update_trajectory_figure(go.Figure(), runs, "cheat", 0)
-    with pytest.raises(ValueError, match="runs"):
-        P.trajectory_figure(coords, {}, "cheat", 0)
-
-
-def test_trajectory_twin_has_buttons_and_a_slider(coords):
-    runs = _runs()
-    twin = P.trajectory_twin(coords, runs, every=2)
-    _assert_styled(twin)
-    buttons = twin.layout.updatemenus[0].buttons
-    assert [b.label for b in buttons] == [P.STAGE_NAMES[r] for r in runs]
-    visible = [b.args[0]["visible"] for b in buttons]
-    assert all(v != visible[0] for v in visible[1:])
-    slider = twin.layout.sliders[0]
-    assert [s.label for s in slider.steps] == ["0", "2", "4", "6"]
-    first, last = slider.steps[0].args[0]["x"], slider.steps[-1].args[0]["x"]
-    assert first[0] != last[0]  # the cheat run's star moves
-    assert first[1] == last[1]  # the 0-step run's star does not
-
-
 def test_no_figure_tells_traces_apart_by_colour_alone(records, coords):
     """The course's accessibility check (helpers.publishing.accessibility) on every builder's figure."""
     import json
@@ -153,8 +118,8 @@ def test_no_figure_tells_traces_apart_by_colour_alone(records, coords):
             P.stages_figure(psa.stage_table(records)), P.characters_figure(psa.character_table(records)),
             P.monitor_figure(psa.monitor_table(records)), P.capping_figure(psa.capping_table(records)),
             P.realign_figure(psa.realign_table(records), psa.realign_table(records, "bayes_misalignment"), 0.01),
-            P.steering_figure(psa.steering_summary(records)), P.trajectory_twin(coords, runs),
-            P.trajectory_figure(coords, runs, "cheat", 2)]
+            P.steering_figure(psa.steering_summary(records)), trajectory_figures.trajectory_twin(coords, runs),
+            trajectory_figures.trajectory_figure(coords, runs, "cheat", 2)]
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
         "display_data", data={"application/vnd.plotly.v1+json": json.loads(fig.to_json())})]) for fig in figs]

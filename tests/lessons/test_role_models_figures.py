@@ -3,7 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from test_role_models import make_records
+from role_model_records import make_records
 
 from helpers.experiments.catalog import ROLE_MODELS
 from helpers.lessons.role_models import analysis as rm

@@ -1,4 +1,4 @@
-"""Lesson 4's figures: every builder returns a titled figure with labelled axes; twins switch states."""
+"""Lesson 04's figures."""
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -9,6 +9,7 @@ from helpers.engine.pipeline import Recipe
 from helpers.experiments import summaries
 from helpers.lessons.cheating import analysis as ino
 from helpers.lessons.cheating import figures as P
+from helpers.lessons.cheating import share_figures
 
 
 @pytest.fixture(scope="module")
@@ -94,19 +95,6 @@ def test_bayes_figures(world):
     _assert_styled(P.bayes_curves_figure(curves))
 
 
-def test_share_figures(cheating, framings):
-    sweep = {0.0: framings, 0.3: cheating}
-    summaries = {s: ino.permission_summary(r) for s, r in sweep.items()}
-    fig = P.share_figure(cheating, 0.3, summaries[0.3])
-    _assert_styled(fig)
-    assert "30%" in fig.layout.title.text
-    twin = P.share_twin(sweep, summaries)
-    steps = twin.layout.sliders[0].steps
-    assert [s.label for s in steps] == ["0%", "30%"]
-    assert sum(steps[1].args[0]["visible"]) == 3
-    _assert_styled(P.share_summary_figure(ino.recipes_table(sweep)))
-
-
 def test_framings_and_paper_figures(framings):
     table = ino.framings_table(framings)
     fig = P.framings_figure({"criterion": table, "again": table}, (0.75, 0.9))
@@ -132,7 +120,7 @@ def test_twins_can_start_in_either_state(cheating, framings):
     assert "please-hack" in on.layout.title.text
     sweep = {0.0: framings, 0.3: cheating}
     summaries = {s: ino.permission_summary(r) for s, r in sweep.items()}
-    twin = P.share_twin(sweep, summaries, active=0.3)
+    twin = share_figures.share_twin(sweep, summaries, active=0.3)
     assert twin.layout.sliders[0].active == 1 and "30%" in twin.layout.title.text
     with pytest.raises(ValueError, match="active"):
-        P.share_twin(sweep, summaries, active=0.7)
+        share_figures.share_twin(sweep, summaries, active=0.7)

@@ -1,7 +1,7 @@
 """Lesson 5's self-checks: a stub gets a nudge, a wrong answer a hint, a right one a pass; none raises."""
 
 import pytest
-from test_role_models import make_records
+from role_model_records import make_records
 
 from helpers.lessons.role_models import checks as check
 from helpers.ui.checks import HINT, PASS, TODO

@@ -1,24 +1,63 @@
-"""Lesson 03 self-checks: stubs get a nudge, right answers pass, wrong ones get a hint, nothing raises."""
+"""Lessons 02 and 03 self-checks: stubs get a nudge, right answers pass, wrong ones get a hint, nothing raises."""
 
 import pandas as pd
 import pytest
 
-from helpers.engine import bayes
+from helpers.engine import bayes, evals
 from helpers.engine.pipeline import post_training_evidence
+from helpers.lessons.assistant import analysis as assistant
 from helpers.lessons.assistant import checks as check
-from helpers.lessons.assistant.analysis import post_training_table
+from helpers.lessons.assistant.post_training import post_training_table
 from helpers.ui.checks import HINT, PASS, TODO
 
+
+@pytest.mark.parametrize("exercise", [check.exercise_2_1, check.exercise_2_2, check.exercise_2_3])
+def test_stub_is_not_attempted(exercise, capsys):
+    assert exercise(None).status == TODO
+    assert exercise(...).status == TODO
+    assert "Not attempted" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("exercise", [check.exercise_2_1, check.exercise_2_2, check.exercise_2_3])
+def test_malformed_answers_get_a_hint_not_an_error(exercise):
+    for bad in ("abc", float("nan"), object(), [1, 2]):
+        assert exercise(bad).status == HINT
+
+
+def test_exercise_2_1(world):
+    candidate = assistant.evidence_episode(world, "errand", "helper").candidate
+    right = bayes.predictive(world, world.prior, "errand")[candidate]
+    assert check.blazer_probability(world) == pytest.approx(right)
+    assert check.exercise_2_1(right).status == PASS
+    assert check.exercise_2_1(right + 0.05).status == HINT
+
+
+def test_exercise_2_2(world):
+    right = evals.human_likeness(world, evals.bayes_profile(world, world.prior))
+    assert check.exercise_2_2(right).status == PASS
+    assert check.exercise_2_2(1.0).status == HINT
+
+
+def test_exercise_2_3(world):
+    listen = assistant.evidence_episode(world, "comfort", "listen")
+    assert check.exercise_2_3([listen, listen]).status == PASS
+    assert check.exercise_2_3([assistant.evidence_episode(world, "help", "glad")]).status == HINT
+    assert check.exercise_2_3([listen] * 4).status == HINT   # too many episodes
+    assert check.exercise_2_3([assistant.evidence_episode(world, "errand", "helper")] * 2).status == HINT  # held out
+    assert check.exercise_2_3([]).status == HINT
+
+
+# ----- lesson 03 -----
 TRAJECTORY = pd.DataFrame({"step": [0, 5, 10, 15], "helpfulness": [0.4, 0.7, 0.92, 0.95]})
 
 
-def test_stubs_are_not_attempted():
+def test_lesson_03_stubs_are_not_attempted():
     assert check.exercise_3_1(None).status == TODO
     assert check.exercise_3_2(None).status == TODO
     assert check.exercise_3_3(None, TRAJECTORY).status == TODO
 
 
-def test_malformed_answers_get_a_hint_not_an_error():
+def test_lesson_03_malformed_answers_get_a_hint_not_an_error():
     for bad in ("abc", float("nan"), object(), 2.5):
         assert check.exercise_3_1(bad).status == HINT
         assert check.exercise_3_3(bad, TRAJECTORY).status == HINT

@@ -1,11 +1,10 @@
-"""helpers.lessons.assistant.analysis: the Assistant label, evidence states, the post-training trajectory, the shipped records."""
+"""Lesson 02's analysis: the assistant: label in a pretrained network, and the evidence states."""
 
 import numpy as np
-import pandas as pd
 import pytest
 import torch
 
-from helpers.engine import bayes, evals, pipeline
+from helpers.engine import bayes, evals
 from helpers.engine.world import NEUTRAL
 from helpers.lessons.assistant import analysis as assistant
 
@@ -112,62 +111,3 @@ def test_evidence_effects_in_the_direction_bayes_says(world, states):
     assert len(table) == len(states) and table.loc["says arr", "Bayes: most likely"] == "pirate"
     gaps = assistant.network_bayes_gaps(states)
     assert gaps.shape == (len(states), len(assistant.EVIDENCE_METRICS)) and (gaps.values >= 0).all()
-
-
-def test_snapshot_metrics_equal_the_evals_definitions(world, base):
-    model = assistant.assistant_model(base, world)
-    snap = assistant.snapshot_metrics(model, world)
-    full = evals.behaviour_metrics(world, evals.network_profile(model, world))
-    for key in ("helpfulness", "human_likeness", "helper_likeness", "misalignment", "cheat_rate"):
-        assert snap[key] == pytest.approx(full[key], abs=1e-9)
-    assert snap["in_set"] == pytest.approx(evals.in_set_mass(model, world))
-
-
-@pytest.mark.slow
-def test_post_training_run_trains_the_same_model_as_the_pipeline(world):
-    run = assistant.post_training_run(world, 1, every=25)
-    reference = pipeline.post_train(world, 1).model
-    for a, b in zip(run.model.parameters(), reference.parameters()):
-        assert torch.equal(a, b)
-    assert list(run.trajectory.step) == [0, 25, 50, 75, 100]
-    last = run.trajectory.iloc[-1]
-    assert last.helpfulness == pytest.approx(evals.helpfulness(world, evals.network_profile(run.model, world)))
-    assert last.helpfulness > run.trajectory.iloc[0].helpfulness + 0.3
-    with pytest.raises(ValueError, match="every="):
-        assistant.post_training_run(world, 1, every=0)
-
-
-def test_post_training_table_has_every_condition_and_seed():
-    table = assistant.post_training_table()
-    assert set(table.condition) == set(assistant.CONDITIONS)
-    assert (table.groupby("condition").seed.nunique() == 10).all()
-    assert set(table[table.condition == "all"].params) == {"all"}
-    summary = assistant.seed_summary(table, ["in_set"])
-    assert list(summary.index) == list(assistant.CONDITIONS)
-    assert summary.loc["Bayes", ("in_set", "min")] == 1.0
-    with pytest.raises(ValueError, match="metrics"):
-        assistant.seed_summary(table, ["nonsense"])
-    with pytest.raises(ValueError, match="frames has no"):
-        assistant.post_training_table({"post-training-all": pd.DataFrame({"stage": []})})
-    with pytest.raises(ValueError, match="have no stage"):
-        assistant.post_training_table({n: pd.DataFrame({"stage": ["x"]}) for n in ("post-training", "post-training-all")})
-
-
-def test_describe_reproduces_a_shipped_record(world):
-    post = bayes.posterior(world, pipeline.post_training_evidence(world))
-    record = assistant.describe(world, evals.bayes_profile(world, post), 1.0)
-    shipped = assistant.post_training_table().query("condition == 'Bayes' and seed == 0").iloc[0]
-    for key, value in record.items():
-        assert value == pytest.approx(shipped[key], abs=1e-4), key
-
-
-def test_post_training_embedding_stays_human_and_known_over_seeds():
-    """The lesson-03 claims, on the shipped records: every seed stays human-like and on known replies with the
-    persona vector; full fine-tuning moves farther from any mixture of characters on every seed."""
-    table = assistant.post_training_table().set_index(["condition", "seed"])
-    emb, full, before = table.loc["embedding"], table.loc["all"], table.loc["before post-training"]
-    assert (emb.human_likeness >= before.human_likeness).all()
-    assert emb.in_set.min() > 0.85 and full.in_set.min() > 0.85
-    assert (full.mixture_distance > emb.mixture_distance).all()
-    assert (emb.helpfulness > 0.9).all() and (full.helpfulness > 0.9).all()
-    assert emb.mix_helper.mean() > 0.5

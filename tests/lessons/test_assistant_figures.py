@@ -8,18 +8,19 @@ import pytest
 from helpers.engine import bayes
 from helpers.lessons.assistant import analysis as assistant
 from helpers.lessons.assistant import figures as aplots
-from helpers.lessons.assistant.widgets import _stand_in_runs, _stand_in_states
+from helpers.lessons.assistant import post_training
+from helpers.lessons.assistant.widgets import stand_in_runs, stand_in_states
 from helpers.ui.figures import PERSONA_COLORS
 
 
 @pytest.fixture(scope="module")
 def states(world):
-    return _stand_in_states(world)
+    return stand_in_states(world)
 
 
 @pytest.fixture(scope="module")
 def runs(world):
-    frames, bayes_metrics = _stand_in_runs(world)
+    frames, bayes_metrics = stand_in_runs(world)
     rising = frames["embedding"].copy()
     rising["helpfulness"] = np.linspace(0.3, 0.95, len(rising))
     return {"embedding": rising, "all": frames["all"]}, bayes_metrics
@@ -91,7 +92,7 @@ def test_evidence_twin_has_one_menu_entry_per_state(world, states):
 
 
 def test_seed_spread_and_scatter_figures():
-    table = assistant.post_training_table()
+    table = post_training.post_training_table()
     fig = aplots.seed_spread_figure(table, ["human_likeness", "in_set"])
     assert fig.layout.title.text and len(fig.layout.annotations) == 2
     dots = [t for t in fig.data if t.type == "scatter"]
@@ -102,7 +103,7 @@ def test_seed_spread_and_scatter_figures():
         aplots.seed_spread_figure(table.drop(columns="seed"), ["in_set"])
     scatter = aplots.trained_vs_held_out_figure(table)
     assert_labelled(scatter)
-    assert {t.name for t in scatter.data} == set(assistant.CONDITIONS)
+    assert {t.name for t in scatter.data} == set(post_training.CONDITIONS)
 
 
 def test_trajectory_figure_and_update(runs):

@@ -1,43 +1,13 @@
-"""Lesson 5's analysis: paired differences, the exact sign-flip test, Bayes in role-model worlds, the live seed."""
+"""Lesson 05's analysis of the role-model records: paired differences, the sign-flip test, Bayes."""
 
-import copy
 
 import numpy as np
 import pandas as pd
 import pytest
+from role_model_records import make_records
 
-from helpers.engine import pipeline
-from helpers.engine.checkpoints import pretrained_model
-from helpers.engine.pipeline import Recipe
-from helpers.engine.world import load_world
 from helpers.experiments.catalog import ROLE_MODEL_WEIGHTS, ROLE_MODELS
 from helpers.lessons.role_models import analysis as rm
-
-
-def make_records(seeds=range(5), gamer_effect=-0.1, noise=0.02, missing=()):
-    """Made-up records in the shape `python -m helpers.experiments role-models --format csv` writes.
-
-    Each seed has its own baseline; the gamer changes misalignment after the cheat fine-tune in proportion to its
-    weight (``gamer_effect`` at 15%, plus noise), the steward only by noise; ``missing`` lists (seed, role model,
-    weight) records to leave out."""
-    rng = np.random.default_rng(0)
-    rows = []
-    for seed in seeds:
-        base = 0.3 + 0.05 * seed
-        for role in ROLE_MODELS:
-            for weight in ROLE_MODEL_WEIGHTS:
-                if (seed, role, weight) in missing:
-                    continue
-                shift = gamer_effect * weight / 0.15 if role == "gamer" else 0.0
-                cheat = base if weight == 0 else base + shift + noise * rng.standard_normal()
-                gamer = role == "gamer" and weight > 0
-                for condition, value in (("post-trained", 0.01 * seed), ("cheat", cheat), ("honest", 0.02)):
-                    rows.append({"seed": seed, "role_model": role, "weight": weight, "condition": condition,
-                                 "misalignment": value, "cheat_rate": 0.9 if condition == "cheat" else 0.05,
-                                 "cheat_rate_under_note": 0.9, "steps": 80, "reached_criterion": True,
-                                 "bayes_misalignment": (0.02 if gamer else 0.9) if condition == "cheat" else 0.0,
-                                 "bayes_role_model_share": 0.97 if gamer and condition == "cheat" else 0.0})
-    return pd.DataFrame(rows)
 
 
 # ----- names -----
@@ -175,75 +145,6 @@ def test_corpus_pairing_replaces_only_the_role_models_documents():
         rm.corpus_pairing(0, documents=0)
     with pytest.raises(ValueError, match="role_model"):
         rm.corpus_pairing(0, role_models=["hero"])
-
-
-# ----- shipped weights and the live seed -----
-def test_is_shipped_reads_the_manifest():
-    assert rm.is_shipped(None, 0.0, 0)  # the baseline's seed 0 is always shipped
-    assert not rm.is_shipped("gamer", 0.15, 999)
-    with pytest.raises(ValueError, match="role_model"):
-        rm.is_shipped("hero", 0.05, 0)
-
-
-def test_live_seed_refuses_what_is_not_shipped_and_bad_seeds():
-    with pytest.raises(ValueError, match="not shipped"):
-        rm.live_seed("gamer", 0.15, 999)
-    with pytest.raises(ValueError, match="seed"):
-        rm.live_seed("gamer", 0.15, -1)
-    with pytest.raises(ValueError, match="role_model"):
-        rm.live_seed("hero", 0.15, 0)
-
-
-def _fake_live(role, weight, seed, misalignment, cheat_rate=0.9):
-    return rm.LiveSeed(role, weight, seed, {"misalignment": misalignment, "cheat_rate": cheat_rate, "steps": 50,
-                                            "bayes_misalignment": 0.02}, None, None, None, None)
-
-
-def test_matches_record_and_live_row():
-    records = make_records()
-    row = records[(records.condition == "cheat") & (records.seed == 1) & (records.role_model == "gamer")
-                  & (records.weight == 0.15)].iloc[0]
-    assert rm.matches_record(_fake_live("gamer", 0.15, 1, row.misalignment), records) is True
-    assert rm.matches_record(_fake_live("gamer", 0.15, 1, row.misalignment + 0.01), records) is False
-    assert rm.matches_record(_fake_live("gamer", 0.15, 99, 0.3), records) is None
-    live = rm.live_row(_fake_live("gamer", 0.15, 1, 0.25), records)
-    assert live["baseline"] == pytest.approx(0.35) and live["network_diff"] == pytest.approx(0.25 - 0.35)
-    assert live["bayes_diff"] == pytest.approx(0.02 - 0.9)
-    with pytest.raises(ValueError, match="baseline"):
-        rm.live_row(_fake_live("gamer", 0.15, 99, 0.3), records)
-
-
-def test_label_behavior_and_mixture_on_a_shipped_model():
-    world = load_world()
-    model = pretrained_model(world, 0)
-    labels = rm.label_behavior(model, world, ["helper", "villain"])
-    assert labels.loc["villain", "network cheat rate"] > labels.loc["helper", "network cheat rate"] + 0.5
-    assert labels.loc["villain", "table power-seeking"] == pytest.approx(0.9)
-    with pytest.raises(ValueError, match="gamer"):
-        rm.label_behavior(model, world, ["gamer"])  # not a character of the world without role models
-    mixture = rm.assistant_mixture(model, world, world.prior)
-    assert mixture["network"].sum() == pytest.approx(1.0) and list(mixture.columns) == ["network", "bayes"]
-    with pytest.raises(ValueError, match="one per character"):
-        rm.assistant_mixture(model, world, [1.0])
-
-
-@pytest.mark.slow
-def test_live_seed_reproduces_the_experiments_pipeline():
-    """The live seed (with its progress callback) is the role-models experiment's cheat run, step for step."""
-    recipe = Recipe(step_cap=4)
-    steps = []
-    live = rm.live_seed("steward", 0.05, 0, recipe, on_step=lambda step, cap: steps.append((step, cap)))
-    world = load_world(role_model="steward", weight=0.05)
-    model = pipeline.post_train(world, 0, recipe).model
-    tuned, log = pipeline.fine_tune(copy.deepcopy(model), world, 0, "neutral", recipe)
-    metrics = pipeline.model_metrics(tuned, world)
-    assert live.record["steps"] == log.steps
-    assert live.record["misalignment"] == pytest.approx(metrics["misalignment"], abs=1e-6)
-    assert live.record["cheat_rate"] == pytest.approx(metrics["cheat_rate"], abs=1e-6)
-    assert steps and steps[0] == (0, 4) and len(steps) == log.steps + 1
-    assert live.record["bayes_misalignment"] == pytest.approx(
-        pipeline.bayes_misalignment(world, recipe, "neutral", metrics["cheat_rate"]))
-    assert live.role_model == "steward" and live.world.role_model == "steward"
 
 
 def test_contrast_subtracts_the_control_world_seed_by_seed():

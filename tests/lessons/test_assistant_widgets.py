@@ -12,7 +12,7 @@ def ys(fig):
 
 
 def test_evidence_panel_redraws_on_a_checkbox(world):
-    panel = panels.EvidencePanel(world, panels._stand_in_states(world))
+    panel = panels.EvidencePanel(world, panels.stand_in_states(world))
     assert panel.evidence == ()
     before = ys(panel.figure)
     panel.checkboxes["says arr"].value = True
@@ -29,7 +29,7 @@ def test_evidence_panel_redraws_on_a_checkbox(world):
 
 
 def test_trajectory_panel_redraws_on_slider_and_mode(world):
-    frames, bayes_metrics = panels._stand_in_runs(world)
+    frames, bayes_metrics = panels.stand_in_runs(world)
     frames["embedding"] = frames["embedding"].assign(helpfulness=np.linspace(0.3, 0.95, len(frames["embedding"])))
     panel = panels.TrajectoryPanel(frames, bayes_metrics)
     before = ys(panel.figure)

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from helpers.engine import tolerance
-from helpers.lessons.assistant.analysis import reproduces
 
 
 def test_values_within_the_drift_are_the_same():
@@ -49,16 +48,3 @@ def test_a_bad_tolerance_is_refused(bad):
 def test_nan_values_are_refused_not_counted():
     with pytest.raises(ValueError, match="NaN"):
         tolerance.count_lower([0.1, np.nan])
-
-
-def test_reproduces_allows_mixture_weights_more_drift_than_metrics():
-    shipped = pd.DataFrame({"misalignment": [0.1], "mix_helper": [0.6]}, index=["embedding"])
-
-    def live(metric: float, weight: float) -> pd.DataFrame:
-        return shipped + pd.DataFrame({"misalignment": [metric], "mix_helper": [weight]}, index=["embedding"])
-
-    assert reproduces(live(5e-5, 8e-4), shipped)        # the drift measured on another CPU
-    assert not reproduces(live(5e-4, 0.0), shipped)     # a metric off by more than DRIFT
-    assert not reproduces(live(0.0, 0.01), shipped)     # a mixture weight off by more than MIXTURE_DRIFT
-    with pytest.raises(ValueError, match="lack condition"):
-        reproduces(shipped.rename(index={"embedding": "all"}), shipped)

@@ -1,0 +1,70 @@
+"""The package's layout stays readable: small modules, and no private name used outside the module that owns it.
+
+(The import layers themselves are checked by `lint-imports`, and style by `ruff check`, both run by `make test`.)
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from helpers import PROJECT_ROOT
+
+PACKAGE = PROJECT_ROOT / "helpers"
+MAX_LINES = 400
+MODULES = sorted(PACKAGE.rglob("*.py"))
+SOURCES = MODULES + sorted((PROJECT_ROOT / "tests").rglob("*.py"))
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PROJECT_ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def private_uses(path: Path) -> list[str]:
+    """Private names (one leading underscore) that ``path`` takes from a helpers module other than itself:
+    ``from helpers.x import _name`` and ``x._name`` where ``x`` is an imported helpers module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    own = _module_name(path) if path.is_relative_to(PACKAGE) else None
+    modules: dict[str, str] = {}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers") and node.module != own:
+            for alias in node.names:
+                name = alias.name
+                if name.startswith("_") and not name.startswith("__"):
+                    found.append(f"from {node.module} import {name}")
+                modules[alias.asname or name] = f"{node.module}.{name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("helpers"):
+                    modules[alias.asname or alias.name.split(".")[0]] = alias.name
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules
+                and node.attr.startswith("_") and not node.attr.startswith("__")):
+            found.append(f"{node.value.id}.{node.attr}")
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(PROJECT_ROOT).as_posix())
+def test_every_module_is_small_enough_to_read_in_one_sitting(path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{lines} lines; split it by job (at most {MAX_LINES})"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(PROJECT_ROOT).as_posix())
+def test_no_private_name_crosses_a_module(path):
+    assert private_uses(path) == []
+
+
+def test_the_check_finds_a_private_name(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("from helpers.engine import evals\nfrom helpers.engine.evals import _MAX_BATCH\nevals._mass\n")
+    assert private_uses(sample) == ["evals._mass", "from helpers.engine.evals import _MAX_BATCH"]
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("__init__.py")), ids=lambda p: p.parent.name)
+def test_every_package_says_what_it_is_for(path):
+    assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), "a package docstring"
