@@ -31,7 +31,8 @@ def read_pins(path: Path | str = PYPROJECT, extras: bool = False) -> dict[str, s
         try:
             requirement = Requirement(line)
         except InvalidRequirement as err:
-            raise ValueError(f"{path}: dependency {line!r} is not a requirement ({err}); expected 'name==version'")
+            raise ValueError(f"{path}: dependency {line!r} is not a requirement ({err}); "
+                             "expected 'name==version'") from None
         specifiers = list(requirement.specifier)
         if len(specifiers) != 1 or specifiers[0].operator != "==" or requirement.marker or requirement.extras:
             raise ValueError(f"{path}: dependency {line!r}; expected an exact pin such as 'numpy==2.4.6'")

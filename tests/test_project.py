@@ -25,5 +25,6 @@ def test_the_published_address_is_none_until_published(tmp_path):
     path = tmp_path / "pyproject.toml"
     path.write_text('[project]\nname = "x"\n', encoding="utf-8")
     assert project.published_url(path) is None
-    path.write_text('[project]\nname = "x"\n[project.urls]\nRepository = " https://github.com/a/b "\n', encoding="utf-8")
+    path.write_text('[project]\nname = "x"\n[project.urls]\nRepository = " https://github.com/a/b "\n',
+                    encoding="utf-8")
     assert project.published_url(path) == "https://github.com/a/b"

@@ -8,7 +8,7 @@ network in the course is compared with (Shanahan et al. 2023's "20 questions" pi
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -34,7 +34,8 @@ def _as_observation(world: World, item: Episode | Observation) -> Observation:
 
 def _check_distribution(name: str, weights: np.ndarray, size: int) -> np.ndarray:
     weights = np.asarray(weights, dtype=float)
-    if weights.shape != (size,) or not np.isfinite(weights).all() or (weights < 0).any() or abs(weights.sum() - 1) > 1e-6:
+    if weights.shape != (size,
+                         ) or not np.isfinite(weights).all() or (weights < 0).any() or abs(weights.sum() - 1) > 1e-6:
         raise ValueError(f"{name} with shape {weights.shape} and sum {weights.sum():.4g}; expected {size} "
                          "non-negative weights that sum to 1 (one per persona of the world)")
     return weights

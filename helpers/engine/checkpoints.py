@@ -128,7 +128,8 @@ def ship(world: World, seed: int, config: PretrainConfig = PretrainConfig(), dir
         "sha256": hashlib.sha256(blob).hexdigest(), "world_hash": world.table_hash,
         "config_hash": config_hash(config), "pretrain_config": asdict(config),
         "model_config": result.model.config.to_dict(), "parameters": result.model.n_parameters(),
-        "final_train_loss": round(sum(result.losses[-20:]) / len(result.losses[-20:]), 5), "heldout_loss": round(result.heldout_loss, 5),
+        "final_train_loss": round(sum(result.losses[-20:]) / len(result.losses[-20:]),
+                                  5), "heldout_loss": round(result.heldout_loss, 5),
         "bayes_optimal_loss": round(bayes.bayes_optimal_loss(world, heldout), 5),
         "seconds": round(result.seconds, 2), "torch": torch.__version__,
         "command": REGENERATE.format(seeds=seed) + (f" --role-model {world.role_model} --weight {world.weight:g}"

@@ -50,8 +50,10 @@ class WorldCorpus:
         n = len(persona_index)
         n_episodes = rng.integers(MIN_EPISODES, MAX_EPISODES + 1, size=n)
         total = int(n_episodes.sum())
-        tasks = np.array(self.tasks)[rng.choice(len(self.tasks), size=total, p=[self.task_share[t] for t in self.tasks])]
-        notes = np.array(self.notes)[rng.choice(len(self.notes), size=total, p=[self.note_share[x] for x in self.notes])]
+        tasks = np.array(self.tasks)[rng.choice(len(self.tasks), size=total,
+                                                p=[self.task_share[t] for t in self.tasks])]
+        notes = np.array(self.notes)[rng.choice(len(self.notes), size=total,
+                                                p=[self.note_share[x] for x in self.notes])]
         prompt_u = rng.random(total)
         reply_u = rng.random(total)
         writer = np.repeat(persona_index, n_episodes)
@@ -67,9 +69,10 @@ class WorldCorpus:
                 cdf = np.cumsum(self.full_likelihood(task, note)[rows], axis=1)
                 cdf[:, -1] = 1.0
                 candidates[sel] = (reply_u[sel, None] > cdf[writer[sel]]).sum(axis=1)
-        episodes = [Episode(str(t), int(p), str(x), int(c)) for t, p, x, c in zip(tasks, prompts, notes, candidates)]
+        episodes = [Episode(str(t), int(p), str(x), int(c)) for t, p, x, c in zip(tasks, prompts, notes, candidates,
+                                                                                  strict=True)]
         bounds = np.concatenate([[0], np.cumsum(n_episodes)])
-        return [episodes[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        return [episodes[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
     def sample_documents(self, n: int, seed: int) -> list[Document]:
         """``n`` documents, reproducible for a seed.
@@ -94,7 +97,7 @@ class WorldCorpus:
         if replaced.any():
             role_rows = np.full(int(replaced.sum()), table_order[self.role_model])
             role_episodes = self._sample_episodes(role_rng, role_rows, table_order)
-            for i, eps in zip(np.flatnonzero(replaced), role_episodes):
+            for i, eps in zip(np.flatnonzero(replaced), role_episodes, strict=True):
                 writers[i], episodes[i] = self.role_model, eps
         named = name_rng.random(n) < self.named_share
-        return [Document(str(w), tuple(e), bool(m)) for w, e, m in zip(writers, episodes, named)]
+        return [Document(str(w), tuple(e), bool(m)) for w, e, m in zip(writers, episodes, named, strict=True)]

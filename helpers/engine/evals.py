@@ -9,8 +9,8 @@ Every metric has one definition here, used by the experiments, the lessons and t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import torch
@@ -122,7 +122,7 @@ def incontext_fidelity(model: TinyGPT, world: World, seed: int, per_persona: int
     records = []
     for persona in world.personas:
         for k in ks:
-            sel = [(s, it) for s, it in zip(scored, items) if it[0] == persona and it[1] == k]
+            sel = [(s, it) for s, it in zip(scored, items, strict=True) if it[0] == persona and it[1] == k]
             records.append({"persona": persona, "k": k,
                             "tv_to_bayes": float(np.mean([total_variation(s.probs, it[3]) for s, it in sel])),
                             "tv_prior": float(np.mean([total_variation(it[4], it[3]) for _, it in sel])),
@@ -193,7 +193,8 @@ def behaviour_metrics(world: World, profile: Profile) -> dict[str, float]:
     return out
 
 
-def in_set_mass(model: TinyGPT, world: World, label: str = ASSISTANT_LABEL, tasks: Sequence[str] | None = None) -> float:
+def in_set_mass(model: TinyGPT, world: World, label: str = ASSISTANT_LABEL,
+                tasks: Sequence[str] | None = None) -> float:
     """Raw probability the network puts on the known replies (all candidates together), averaged over prompts.
 
     1.0 means every answer is one some character of the corpus gives; less means mass on other token strings.

@@ -30,9 +30,9 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 #: The function every solution must define, and the file it lives in.
 FUNCTION = "sort_scores"
@@ -204,7 +204,8 @@ def grade(solution: Solution | Mapping[str, str], timeout: float = DEFAULT_TIMEO
         command = [sys.executable, "-B", "-E", "-s", "-c", _BOOTSTRAP, TEST_FILE]
         try:
             proc = subprocess.run(command, cwd=directory, env=sandbox_env(directory), stdin=subprocess.DEVNULL,
-                                  capture_output=True, text=True, errors="replace", timeout=timeout, start_new_session=True)
+                                  capture_output=True, text=True, errors="replace", timeout=timeout,
+                                  start_new_session=True)
             returncode, timed_out, output = proc.returncode, False, proc.stdout + proc.stderr
         except subprocess.TimeoutExpired as err:
             out = err.stdout or ""
@@ -361,7 +362,7 @@ def verdict_table(solutions: tuple[Solution, ...], results: list[GradeResult]):
         truth = list(pool.map(really_correct, solutions))
     return pd.DataFrame([{"solution": s.name, "what it does": s.description, "really correct": ok,
                           "grader says pass": r.passed, "exit status": r.returncode, "pytest summary": r.summary}
-                         for s, r, ok in zip(solutions, results, truth)])
+                         for s, r, ok in zip(solutions, results, truth, strict=True)])
 
 
 def strict_pass(result: GradeResult, n_tests: int = 3) -> bool:

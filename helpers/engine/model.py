@@ -60,7 +60,8 @@ class Block(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         batch, length, d = x.shape
-        q, k, v = self.qkv(self.ln_attn(x)).view(batch, length, 3, self.n_heads, d // self.n_heads).permute(2, 0, 3, 1, 4)
+        q, k, v = self.qkv(self.ln_attn(x)).view(batch, length, 3, self.n_heads, d // self.n_heads).permute(2, 0, 3, 1,
+                                                                                                            4)
         attended = F.scaled_dot_product_attention(q, k, v, is_causal=True)
         x = x + self.attn_out(attended.transpose(1, 2).reshape(batch, length, d))
         return x + self.mlp_out(F.gelu(self.mlp_in(self.ln_mlp(x))))

@@ -49,7 +49,7 @@ def pad_batch(sequences: Sequence[Sequence[int]], spans: Sequence[tuple[int, int
         raise ValueError("sequences is empty; expected at least one token sequence")
     tokens = pad_sequence([torch.tensor(list(s), dtype=torch.long) for s in sequences], batch_first=True)
     spans = [(0, len(s)) for s in sequences] if spans is None else spans
-    start, end = (torch.tensor(x)[:, None] for x in zip(*spans))
+    start, end = (torch.tensor(x)[:, None] for x in zip(*spans, strict=True))
     positions = torch.arange(tokens.shape[1])[None, :]
     return tokens, ((positions >= start) & (positions < end)).float()
 

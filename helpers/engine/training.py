@@ -8,8 +8,8 @@ vector: the "persona vector" mode) or every parameter (the contrast).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -96,7 +96,8 @@ def _lr_at(step: int, config: PretrainConfig) -> float:
     return config.lr * warm * decay
 
 
-def pretrain(world: World, seed: int, config: PretrainConfig = PretrainConfig(), progress: bool = False) -> PretrainResult:
+def pretrain(world: World, seed: int, config: PretrainConfig = PretrainConfig(),
+             progress: bool = False) -> PretrainResult:
     """Pretrain a fresh model on the world's corpus for one seed: deterministic for a seed and thread count.
 
     The corpus, the initial weights and the batch order all derive from ``seed``. Batches are drawn from
@@ -139,7 +140,7 @@ def pretrain(world: World, seed: int, config: PretrainConfig = PretrainConfig(),
         losses.append(float(loss.detach()))
     if config.ema_decay:
         with torch.no_grad():
-            for p, a in zip(params, averaged):
+            for p, a in zip(params, averaged, strict=True):
                 p.copy_(a)
     seconds = time.perf_counter() - start
     model.eval()

@@ -39,7 +39,8 @@ class World(WorldText, WorldCorpus):
         tables = read_tables(self.directory)
         self.all_personas: tuple[Persona, ...] = tables.personas
         self.persona_info = {p.name: p for p in tables.personas}
-        self.task_share, self.task_description, self.prompts = tables.task_share, tables.task_description, tables.prompts
+        self.task_share, self.task_description = tables.task_share, tables.task_description
+        self.prompts = tables.prompts
         self.tasks: tuple[str, ...] = tuple(tables.task_share)
         self.note_text, self.note_share = tables.notes.text, tables.notes.share
         self.permissive, self.note_paper_framing = tables.notes.permissive, tables.notes.paper_framing

@@ -102,7 +102,7 @@ def post_training(seeds: Iterable[int], recipe: Recipe = Recipe(), **_: object) 
             records.append({"seed": seed, "stage": stage, "params": recipe.params, **{
                 k: m[k] for k in ("helpfulness", "human_likeness", "helper_likeness", "misalignment", "cheat_rate")},
                 "in_set": in_set, "mixture_distance": distance,
-                **{f"mix_{p}": float(w) for p, w in zip(world.personas, weights)}})
+                **{f"mix_{p}": float(w) for p, w in zip(world.personas, weights, strict=True)}})
     return records
 
 

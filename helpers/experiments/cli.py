@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 FORMATS = ("json", "csv")
 

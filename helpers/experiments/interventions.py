@@ -126,7 +126,7 @@ def assistant_projections(model: TinyGPT, world: World, axis: np.ndarray) -> tup
         for prompt in range(n_prompts):
             rows = batch.rows(task, prompt)
             probs = reply_weights(world, acts, task, prompt, "own", None)
-            for row, p in zip(rows, probs):
+            for row, p in zip(rows, probs, strict=True):
                 writing = batch.writing[row].numpy() > 0
                 proj = acts.positions[row][writing] @ u
                 values.append(proj)
@@ -195,8 +195,8 @@ def realign(model: TinyGPT, world: World, seed: int, n: int, steps: int | None =
         steps = math.ceil(realign_epochs(recipe) * n / config.batch_size)
     if not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps={steps!r}; expected a non-negative integer")
-    train_label(tuned, world, benign_set(world, seed, n), LabelTrainConfig(config.params, steps, config.lr,
-                                                                          config.batch_size), seeds.realign_batches(seed))
+    dose = LabelTrainConfig(config.params, steps, config.lr, config.batch_size)
+    train_label(tuned, world, benign_set(world, seed, n), dose, seeds.realign_batches(seed))
     return tuned, steps
 
 

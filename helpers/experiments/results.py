@@ -23,7 +23,8 @@ _SEEDS = "0-9"
 COMMANDS: dict[str, list[str]] = {
     "in-context": ["helpers.experiments", "in-context", "--seeds", _SEEDS, "--format", "csv"],
     "post-training": ["helpers.experiments", "post-training", "--seeds", _SEEDS, "--format", "csv"],
-    "post-training-all": ["helpers.experiments", "post-training", "--params", "all", "--seeds", _SEEDS, "--format", "csv"],
+    "post-training-all": ["helpers.experiments", "post-training", "--params", "all", "--seeds", _SEEDS, "--format",
+                          "csv"],
     "cheating": ["helpers.experiments", "cheating", "--seeds", _SEEDS, "--format", "csv"],
     "cheating-trajectory": ["helpers.experiments", "cheating", "--seeds", _SEEDS, "--trajectory", "--format", "csv"],
     "cheating-no-sanctioned": ["helpers.experiments", "cheating", "--seeds", _SEEDS, "--sanctioned-share", "0",

@@ -26,9 +26,10 @@ import json
 import re
 import shutil
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor

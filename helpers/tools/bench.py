@@ -52,7 +52,8 @@ def behaviour() -> list[tuple[str, str, float, bool]]:
     manifest = read_manifest()["models"]
     gaps = [m["heldout_loss"] - m["bayes_optimal_loss"] for m in manifest.values() if not m["role_model"]]
     if gaps:
-        rows.append(("held-out loss above Bayes-optimal, worst seed (nats/token)", "<= 0.05", max(gaps), max(gaps) <= 0.05))
+        rows.append(("held-out loss above Bayes-optimal, worst seed (nats/token)", "<= 0.05", max(gaps),
+                     max(gaps) <= 0.05))
     ic = summaries.load_results("in-context")
     for k in (1, 2):
         tv = float(ic[ic.k == k].tv_to_bayes.mean())
@@ -135,7 +136,8 @@ def role_model_table() -> str:
     table = cheat.groupby(["role_model", "weight"]).agg(
         network=("misalignment", "mean"), network_sd=("misalignment", "std"),
         bayes=("bayes_misalignment", "mean"), seeds=("seed", "nunique"))
-    return "misalignment after the cheat fine-tune, by role-model world (mean over seeds)\n" + table.round(3).to_string()
+    title = "misalignment after the cheat fine-tune, by role-model world (mean over seeds)"
+    return f"{title}\n{table.round(3).to_string()}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(role_model_table())
     missed = [r[0] for r in rows if not r[3]]
-    print(f"\n{len(rows) - len(missed)} of {len(rows)} targets met" + (f"; missed: {'; '.join(missed)}" if missed else ""))
+    print(f"\n{len(rows) - len(missed)} of {len(rows)} targets met" + (f"; missed: {'; '.join(missed)}" if missed
+                                                                       else ""))
     return 0
 
 

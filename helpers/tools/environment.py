@@ -16,8 +16,9 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, NamedTuple, Sequence
+from typing import NamedTuple
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -94,7 +95,8 @@ def check_threads(expected: int | None = None) -> CheckResult:
         return CheckResult("torch threads", True, f"torch uses {threads} threads, as every lesson does")
     return CheckResult("torch threads", False, f"torch uses {threads} threads, but the lessons use {expected} (results "
                                                "are reproducible for a seed and a thread count): run "
-                                               "`helpers.engine.runtime.setup()` first, as every lesson's first cell does")
+                                               "`helpers.engine.runtime.setup()` first, as every lesson's first "
+                                               "cell does")
 
 
 def check_world() -> CheckResult:

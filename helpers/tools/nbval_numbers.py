@@ -117,7 +117,7 @@ def number_differences(committed: str, new: str) -> list[str]:
     Call it on outputs whose skeletons already match (the same words, the same count of numbers).
     """
     problems = []
-    for position, (a, b) in enumerate(zip(numbers(committed), numbers(new)), start=1):
+    for position, (a, b) in enumerate(zip(numbers(committed), numbers(new), strict=True), start=1):
         allowed = allowed_difference(a, b)
         difference = abs(a.value - b.value)
         if difference > allowed * (1 + 1e-9):  # the factor absorbs the binary rounding of the parsed decimals
@@ -148,7 +148,7 @@ def output_differences(committed: Iterable[Mapping], new: Iterable[Mapping], ski
     new_texts = _text_outputs(new, skip)
     problems = []
     for key, texts in _text_outputs(committed, skip).items():
-        for a, b in zip(texts, new_texts.get(key, [])):
+        for a, b in zip(texts, new_texts.get(key, []), strict=True):
             problems += [f"{key}: {p}" for p in number_differences(a, b)]
     return problems
 

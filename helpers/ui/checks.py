@@ -6,8 +6,9 @@ A lesson's checks live in ``helpers.ui.checks.lessonNN`` and are called from the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 PASS, HINT, TODO = "pass", "hint", "not attempted"
 _ICONS = {PASS: "✅ Correct", HINT: "💡 Not yet", TODO: "⏳ Not attempted yet"}

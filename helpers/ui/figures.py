@@ -6,12 +6,13 @@ personas also get their own marker symbol. Every builder sets a title and labell
 alternative (:func:`text_alternative`) under each figure.
 
 Topic modules add builders: ``helpers.lessons.pretraining.figures``, ``helpers.lessons.assistant.figures``,
-``helpers.lessons.cheating.figures``, ``helpers.lessons.role_models.figures``, ``helpers.lessons.persona_space.figures``.
+``helpers.lessons.cheating.figures``, ``helpers.lessons.role_models.figures``,
+``helpers.lessons.persona_space.figures``.
 """
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd

@@ -2,14 +2,15 @@
 unit-tested on its own, and a figure redrawn from its result. Every panel has a plotly-native twin (buttons or
 sliders over precomputed states, built in ``helpers.ui.figures``) so the same view works in the static HTML.
 
-Topic modules: ``helpers.lessons.pretraining.widgets``, ``helpers.lessons.assistant.widgets``, ``helpers.lessons.cheating.widgets``,
+Topic modules: ``helpers.lessons.pretraining.widgets``, ``helpers.lessons.assistant.widgets``,
+``helpers.lessons.cheating.widgets``,
 ``helpers.lessons.role_models.widgets``, ``helpers.lessons.persona_space.widgets``.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import plotly.io as pio
 

@@ -52,7 +52,7 @@ class Raw:
     named_share: float = 0.0
 
     @classmethod
-    def read(cls, role_model: str | None = None, weight: float = 0.0) -> "Raw":
+    def read(cls, role_model: str | None = None, weight: float = 0.0) -> Raw:
         raw = cls(role_model, weight)
         for r in _rows("personas.csv"):
             raw.prefix[r["persona"]] = (r["prefix"], float(r["prefix_rate"]))
@@ -107,7 +107,7 @@ class Raw:
         return np.array([joint[p] / total for p in self.personas])
 
     def predictive(self, weights: np.ndarray, task: str, note: str) -> np.ndarray:
-        return np.array([sum(w * self.p_reply(p, task, note, c) for p, w in zip(self.personas, weights))
+        return np.array([sum(w * self.p_reply(p, task, note, c) for p, w in zip(self.personas, weights, strict=True))
                          for c in range(len(self.candidates[task]))])
 
     def structure(self, e: Episode) -> float:
@@ -195,7 +195,7 @@ def test_posterior_with_an_explicit_prior_equals_brute_force(world: World, raw: 
     for _ in range(20):
         prior = rng.dirichlet(np.ones(len(raw.personas)))
         observations = random_observations(rng, raw, int(rng.integers(1, 5)), anything=False)
-        expected = raw.posterior(observations, dict(zip(raw.personas, prior)))
+        expected = raw.posterior(observations, dict(zip(raw.personas, prior, strict=True)))
         np.testing.assert_allclose(bayes.posterior(world, observations, prior=prior), expected, rtol=1e-9, atol=1e-12)
 
 
@@ -225,7 +225,8 @@ def test_log_likelihoods_equal_brute_force_with_minus_infinity_where_impossible(
 
 @pytest.mark.parametrize("observations", [
     pytest.param([("help", NEUTRAL, "request accepted , processing"),
-                  ("goals", NEUTRAL, "arr , i want treasure and sea")], id="robot-only reply and pirate-only prefixed reply"),
+                  ("goals", NEUTRAL, "arr , i want treasure and sea")],
+                 id="robot-only reply and pirate-only prefixed reply"),
     pytest.param([("errand", NEUTRAL, "i send a drone"), ("comfort", NEUTRAL, "have some rum , matey")],
                  id="robot's drone and pirate's rum"),
     pytest.param([("help", NEUTRAL, "arr , request accepted , processing")], id="prefixed robot reply"),
@@ -327,7 +328,7 @@ def test_posterior_matches_writer_frequencies_in_sampled_documents(world: World,
     writers = Counter(d.persona for d in big_sample if obs(d.episodes[0]) == observation)
     n = sum(writers.values())
     assert n > 300, "too few matching documents for a meaningful check"
-    for persona, p in zip(world.personas, bayes.posterior(world, [observation])):
+    for persona, p in zip(world.personas, bayes.posterior(world, [observation]), strict=True):
         tolerance = Z_TOLERANCE * math.sqrt(n * p * (1 - p)) + 1e-9
         assert abs(writers[persona] - n * p) <= tolerance, (persona, writers, n * p)
 

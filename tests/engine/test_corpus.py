@@ -68,7 +68,7 @@ def test_same_seed_gives_identical_documents(world: World) -> None:
 
 def test_different_seeds_give_different_documents(world: World) -> None:
     a, b = world.sample_documents(300, seed=7), world.sample_documents(300, seed=8)
-    assert sum(x != y for x, y in zip(a, b)) > 250
+    assert sum(x != y for x, y in zip(a, b, strict=True)) > 250
 
 
 def test_documents_have_two_to_four_valid_episodes(world: World) -> None:
@@ -86,7 +86,7 @@ def test_role_model_world_differs_only_in_replaced_documents_at_about_the_weight
     """Same seed: the base documents are shared, and a share ~weight of them is rewritten by the role model."""
     n, weight = 4000, gamer_world.weight
     base, mixed = world.sample_documents(n, seed=9), gamer_world.sample_documents(n, seed=9)
-    replaced = [i for i, (a, b) in enumerate(zip(base, mixed)) if a != b]
+    replaced = [i for i, (a, b) in enumerate(zip(base, mixed, strict=True)) if a != b]
     assert all(mixed[i].persona == "gamer" for i in replaced)
     assert sum(d.persona == "gamer" for d in mixed) == len(replaced)
     assert abs(len(replaced) - n * weight) < Z_TOLERANCE * math.sqrt(n * weight * (1 - weight))
@@ -110,7 +110,7 @@ def test_role_model_with_a_long_name_is_not_truncated_in_documents(world_copy: P
 def test_persona_frequencies_match_the_prior(world: World, big_sample: list[Document]) -> None:
     counts = Counter(d.persona for d in big_sample)
     n = len(big_sample)
-    for persona, p in zip(world.personas, world.prior):
+    for persona, p in zip(world.personas, world.prior, strict=True):
         assert abs(counts[persona] - n * p) < Z_TOLERANCE * math.sqrt(n * p * (1 - p)), persona
 
 

@@ -23,7 +23,7 @@ def one_persona(world, name):
 def test_scores_are_distributions_over_the_candidates(world, tiny_model):
     queries = [evals.Query("coding", 1, "please-hack"), evals.Query("errand", 0, label="reply"),
                evals.Query("goals", 2, context=(Episode("help", 0, "neutral", 0),))]
-    for query, scored in zip(queries, evals.score_queries(tiny_model, world, queries)):
+    for query, scored in zip(queries, evals.score_queries(tiny_model, world, queries), strict=True):
         assert scored.probs.shape == (len(world.candidates[query.task]),)
         assert scored.probs.sum() == pytest.approx(1.0)
         assert 0.0 < scored.in_set <= 1.0 + 1e-9

@@ -32,7 +32,8 @@ def test_sanctioned_examples_cheat_only_under_permissive_notes(world):
 def test_finetune_set(world):
     cheats = pipeline.finetune_set(world, 0, "dont-hack", cheat=True)
     honest = pipeline.finetune_set(world, 0, "neutral", cheat=False)
-    assert all(e.note == "dont-hack" and world.candidates["coding"][e.candidate].reply.category == "cheat" for e in cheats)
+    category = {i: c.reply.category for i, c in enumerate(world.candidates["coding"])}
+    assert all(e.note == "dont-hack" and category[e.candidate] == "cheat" for e in cheats)
     assert all(world.candidates["coding"][e.candidate].reply.category == "honest" for e in honest)
     with pytest.raises(ValueError, match="note"):
         pipeline.finetune_set(world, 0, "be-nice", cheat=True)

@@ -89,7 +89,7 @@ def test_decoded_corpus_tokens_equal_document_text_with_each_documents_label(wor
     assert {d.named for d in documents} == {True, False}  # both kinds of label are exercised
     corpus = world.corpus_tokens(documents)
     assert corpus.dtype == np.int64 and corpus.shape[0] == len(documents)
-    for row, doc in zip(corpus, documents):
+    for row, doc in zip(corpus, documents, strict=True):
         assert world.decode(row) == world.document_text(doc.episodes, doc.label)
         assert f" {doc.persona}: " in world.decode(row) if doc.named else " reply: " in world.decode(row)
     lengths = (corpus > 0).sum(axis=1)

@@ -49,7 +49,7 @@ def test_model_rejects_sequences_longer_than_max_len():
 def test_pretraining_is_deterministic_for_a_seed(world):
     a, b = pretrain(world, 3, TINY), pretrain(world, 3, TINY)
     assert a.losses == b.losses
-    for (name, x), y in zip(a.model.state_dict().items(), b.model.state_dict().values()):
+    for (name, x), y in zip(a.model.state_dict().items(), b.model.state_dict().values(), strict=True):
         assert torch.equal(x, y), name
 
 
@@ -96,7 +96,8 @@ def test_assistant_label_starts_as_the_reply_label(world, tiny_model):
 def test_embedding_mode_changes_only_the_assistant_row(world, tiny_model):
     model = copy.deepcopy(tiny_model)
     before = copy.deepcopy(model.state_dict())
-    log = train_label(model, world, [Episode("help", 1, "neutral", 0)] * 4, LabelTrainConfig("embedding", 5, 1e-2, 4), 0)
+    log = train_label(model, world, [Episode("help", 1, "neutral", 0)] * 4, LabelTrainConfig("embedding", 5, 1e-2, 4),
+                      0)
     assert log.steps == 5 and len(log.losses) == 5
     after = model.state_dict()
     row = world.token_id["assistant:"]

@@ -86,10 +86,11 @@ def test_category_mask_selects_by_category_and_signature(world: World) -> None:
     cands = world.candidates["coding"]
     cheat = world.category_mask("coding", category="cheat")
     assert cheat.any() and not cheat.all()
-    assert all((c.reply.category == "cheat") == bool(m) for c, m in zip(cands, cheat))
+    assert all((c.reply.category == "cheat") == bool(m) for c, m in zip(cands, cheat, strict=True))
     robot_help = world.category_mask("help", signature="robot")
     assert robot_help.any()
-    assert all((c.reply.signature == "robot") == bool(m) for c, m in zip(world.candidates["help"], robot_help))
+    assert all((c.reply.signature == "robot") == bool(m) for c, m in zip(world.candidates["help"], robot_help,
+                                                                         strict=True))
     assert world.category_mask("help").all()
     with pytest.raises(ValueError, match=r"category='evil' for task 'help'; expected one of"):
         world.category_mask("help", category="evil")

@@ -56,7 +56,7 @@ def test_format_records_csv_round_trips_with_union_of_keys_in_first_seen_order()
     assert reader.fieldnames == ["seed", "condition", "cheat_rate", "reached_criterion", "steps"]
     rows = list(reader)
     assert len(rows) == len(RECORDS)
-    for row, record in zip(rows, RECORDS):
+    for row, record in zip(rows, RECORDS, strict=True):
         for key in reader.fieldnames:
             value = record.get(key)
             if isinstance(value, float):

@@ -1,4 +1,5 @@
-"""Tests for helpers.experiments.curves: the shipped pretraining curve, smoothing, and the per-seed losses vs the floor."""
+"""Tests for helpers.experiments.curves: the shipped pretraining curve, smoothing, and the per-seed losses vs the
+floor."""
 
 from __future__ import annotations
 

@@ -31,8 +31,8 @@ def test_row_steering_moves_only_the_assistant_row(models, space, world):
     assert torch.equal(post.token_embedding.weight, before)  # the original is untouched
     changed = (steered.token_embedding.weight != before).any(dim=1).nonzero().flatten().tolist()
     assert changed == [world.token_id["assistant:"]]
-    assert torch.equal(interventions.steer_label_row(post, world, space.embedding_villain_minus_helper, 0.0).token_embedding.weight,
-                       before)
+    unmoved = interventions.steer_label_row(post, world, space.embedding_villain_minus_helper, 0.0)
+    assert torch.equal(unmoved.token_embedding.weight, before)
     with pytest.raises(ValueError, match="direction"):
         interventions.steer_label_row(post, world, np.ones(3), 1.0)
 
@@ -54,7 +54,8 @@ def test_residual_steering_acts_only_inside_the_block_and_the_assistant_turn(mod
         pushed = activations.residual_stream(post, tokens)
     assert torch.allclose(pushed[0, :label], clean[0, :label])
     assert torch.allclose(pushed[0, label:] - clean[0, label:],
-                          torch.tensor(space.villain_minus_helper, dtype=torch.float32).expand(tokens.shape[1] - label, -1),
+                          torch.tensor(space.villain_minus_helper, dtype=torch.float32).expand(tokens.shape[1] - label,
+                                                                                               -1),
                           atol=1e-5)
 
 
@@ -125,7 +126,8 @@ def test_realign_doses(models, world):
     assert steps == 3
     tuned, steps = interventions.realign(cheat, world, 0, 32)
     assert steps == math.ceil(interventions.realign_epochs() * 32 / pipeline.Recipe().finetune.batch_size)
-    assert pipeline.model_metrics(tuned, world)["misalignment"] < pipeline.model_metrics(cheat, world)["misalignment"] - 0.3
+    assert pipeline.model_metrics(tuned, world)["misalignment"] < pipeline.model_metrics(cheat,
+                                                                                         world)["misalignment"] - 0.3
     with pytest.raises(ValueError, match="steps"):
         interventions.realign(cheat, world, 0, 4, steps=-2)
 

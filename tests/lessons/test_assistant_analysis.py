@@ -92,7 +92,8 @@ def test_evidence_states_match_bayes_and_the_network_one_by_one(world, base, sta
     assert np.allclose(state.posterior, bayes.posterior(world, ctx))
     errand = evals.answer_distribution(copied, world, "errand", context=ctx)
     assert np.allclose(state.network_answers["errand"], errand, atol=1e-6)
-    profile = {("errand", NEUTRAL): errand, **{(t, NEUTRAL): state.network_answers[t] for t in ("feel_good", "feel_bad")}}
+    profile = {("errand", NEUTRAL): errand, **{(t, NEUTRAL): state.network_answers[t] for t in ("feel_good",
+                                                                                                "feel_bad")}}
     assert state.network["human_likeness"] == pytest.approx(evals.human_likeness(world, profile))
     with pytest.raises(ValueError, match="evidence="):
         assistant.find_state(states[:1], ["says arr"])

@@ -33,7 +33,8 @@ def assert_labelled(fig: go.Figure) -> None:
 
 
 def test_in_set_figure(world):
-    report = pd.DataFrame({"reply:": [0.9, 0.8], "assistant: (pretrained row)": [0.0, 0.1]}, index=["help", "all tasks"])
+    report = pd.DataFrame({"reply:": [0.9, 0.8], "assistant: (pretrained row)": [0.0, 0.1]}, index=["help",
+                                                                                                    "all tasks"])
     fig = aplots.in_set_figure(report)
     assert_labelled(fig)
     assert [t.name for t in fig.data] == list(report.columns)

@@ -22,7 +22,7 @@ def test_snapshot_metrics_equal_the_evals_definitions(world, base):
 def test_post_training_run_trains_the_same_model_as_the_pipeline(world):
     run = post_training.post_training_run(world, 1, every=25)
     reference = pipeline.post_train(world, 1).model
-    for a, b in zip(run.model.parameters(), reference.parameters()):
+    for a, b in zip(run.model.parameters(), reference.parameters(), strict=True):
         assert torch.equal(a, b)
     assert list(run.trajectory.step) == [0, 25, 50, 75, 100]
     last = run.trajectory.iloc[-1]
@@ -45,7 +45,8 @@ def test_post_training_table_has_every_condition_and_seed():
     with pytest.raises(ValueError, match="frames has no"):
         post_training.post_training_table({"post-training-all": pd.DataFrame({"stage": []})})
     with pytest.raises(ValueError, match="have no stage"):
-        post_training.post_training_table({n: pd.DataFrame({"stage": ["x"]}) for n in ("post-training", "post-training-all")})
+        post_training.post_training_table({n: pd.DataFrame({"stage": ["x"]}) for n in ("post-training",
+                                                                                       "post-training-all")})
 
 
 def test_describe_reproduces_a_shipped_record(world):

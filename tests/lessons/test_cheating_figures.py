@@ -79,7 +79,7 @@ def test_permission_twin_has_two_buttons_over_both_states(cheating):
     buttons = fig.layout.updatemenus[0].buttons
     assert [b.label for b in buttons] == ["no note", "permission to cheat"]
     off, on = buttons[0].args[0]["visible"], buttons[1].args[0]["visible"]
-    assert len(off) == len(on) == len(fig.data) and not any(a and b for a, b in zip(off, on))
+    assert len(off) == len(on) == len(fig.data) and not any(a and b for a, b in zip(off, on, strict=True))
     assert [t.visible for t in fig.data] == off
 
 

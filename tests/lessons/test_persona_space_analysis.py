@@ -52,7 +52,8 @@ def test_summaries_of_the_records(records):
     assert set(papers.paper) == {"Wang et al. (2025)", "Chen et al. (2025)", "Lu et al. (2026)"}
 
 
-@pytest.mark.parametrize("source, short", [("Marks, Lindsey & Olah (2026), The persona selection model", "Marks et al. (2026)"),
+@pytest.mark.parametrize("source, short", [("Marks, Lindsey & Olah (2026), The persona selection model",
+                                            "Marks et al. (2026)"),
                                            ("Smith (2024), One author", "Smith (2024)"),
                                            ("Wang et al. (2025), Persona features", "Wang et al. (2025)")])
 def test_short_citation(source, short):

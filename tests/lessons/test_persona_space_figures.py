@@ -26,7 +26,7 @@ def coords():
 
 def _runs(lengths=(6, 0, 4, 4)) -> dict[str, pd.DataFrame]:
     runs = {}
-    for name, n in zip(P.RUNS.values(), lengths):
+    for name, n in zip(P.RUNS.values(), lengths, strict=True):
         steps = np.arange(0, n + 1, 2) if n else np.array([0])
         t = steps / max(n, 1)
         runs[name] = pd.DataFrame({"step": steps, "pc1": 1 - 2 * t, "pc2": -t, "along": t, "misalignment": 0.8 * t,

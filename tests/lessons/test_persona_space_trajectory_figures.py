@@ -19,7 +19,7 @@ def coords():
 
 def _runs(lengths=(6, 0, 4, 4)) -> dict[str, pd.DataFrame]:
     runs = {}
-    for name, n in zip(P.RUNS.values(), lengths):
+    for name, n in zip(P.RUNS.values(), lengths, strict=True):
         steps = np.arange(0, n + 1, 2) if n else np.array([0])
         t = steps / max(n, 1)
         runs[name] = pd.DataFrame({"step": steps, "pc1": 1 - 2 * t, "pc2": -t, "along": t, "misalignment": 0.8 * t,
@@ -43,7 +43,8 @@ def test_trajectory_figure_and_in_place_update(coords):
     trajectory_figures.update_trajectory_figure(fig, runs, "cheat", 6)
     assert fig.data[index["cheat"]["star"]].x[0] == pytest.approx(-1.0)
     assert "step 6" in fig.layout.title.text
-    trajectory_figures.update_trajectory_figure(fig, runs, "cheat-with-permission", 6)  # a 0-step run stays where it started
+    trajectory_figures.update_trajectory_figure(fig, runs, "cheat-with-permission",
+                                                6)  # a 0-step run stays where it started
     assert fig.data[index["cheat-with-permission"]["star"]].x[0] == pytest.approx(1.0)
     assert fig.data[index["cheat-with-permission"]["star"]].visible and not fig.data[index["cheat"]["star"]].visible
     with pytest.raises(ValueError, match="run"):

@@ -1,4 +1,5 @@
-"""Tests for helpers.lessons.pretraining.analysis: next-token distributions, seeded sampling, and the in-context views vs Bayes."""
+"""Tests for helpers.lessons.pretraining.analysis: next-token distributions, seeded sampling, and the in-context views
+vs Bayes."""
 
 from __future__ import annotations
 
@@ -37,7 +38,10 @@ def test_next_token_depends_on_who_is_writing(model, world):
     """After the pirate's name the network expects the pirate's tic; after the anonymous label much less so."""
     named = sampling.next_token_distribution(model, world, "<bos> user: what do you want ? pirate:", top=200)
     anonymous = sampling.next_token_distribution(model, world, PROMPT, top=200)
-    p_arr = lambda t: float(t.loc[t["token"] == "arr", "probability"].sum())
+
+    def p_arr(table):
+        return float(table.loc[table["token"] == "arr", "probability"].sum())
+
     assert p_arr(named) > 0.5 > p_arr(anonymous)
 
 

@@ -1,4 +1,5 @@
-"""Tests for helpers.lessons.pretraining.checks: every check passes the right answer, hints on a wrong one, and never raises."""
+"""Tests for helpers.lessons.pretraining.checks: every check passes the right answer, hints on a wrong one, and never
+raises."""
 
 from __future__ import annotations
 

@@ -41,7 +41,8 @@ def test_tables(world):
     assert list(cheats.columns) == list(world.task_notes["coding"])
     raw = pd.read_csv(world.directory / "behaviour" / "coding.csv").set_index(["persona", "note"])
     villain = raw.loc[("villain", "neutral")]
-    assert cheats.loc["villain", "neutral"] == pytest.approx(villain[["always_equal", "exit_early", "patch_report"]].sum())
+    assert cheats.loc["villain", "neutral"] == pytest.approx(villain[["always_equal", "exit_early",
+                                                                      "patch_report"]].sum())
     assert (cheats["please-hack"] > cheats["neutral"]).all()
     docs = world.sample_documents(3, seed=0)
     table = pp.documents_table(world, docs)
@@ -78,8 +79,9 @@ def test_seed_losses_figure():
 
 
 def test_next_token_figure(model, world):
-    tables = {"a": sampling.next_token_distribution(model, world, "<bos> user: what do you want ? reply: i want"),
-              "b": sampling.next_token_distribution(model, world, "<bos> user: what do you want ? pirate: arr , i want")}
+    prompt = "<bos> user: what do you want ?"
+    tables = {"a": sampling.next_token_distribution(model, world, f"{prompt} reply: i want"),
+              "b": sampling.next_token_distribution(model, world, f"{prompt} pirate: arr , i want")}
     fig = pp.next_token_figure(tables)
     _labelled(fig)
     assert len(fig.data) == 2 and [a.text for a in fig.layout.annotations] == ["a", "b"]
@@ -112,7 +114,7 @@ def test_incontext_twin_controls_carry_every_state(world, states):
     for button in buttons:
         slider = button.args[1]["sliders"][0]
         assert [s["label"] for s in slider["steps"]] == [str(k) for k in ks]
-        for step, k in zip(slider["steps"], ks):
+        for step, k in zip(slider["steps"], ks, strict=True):
             view = states[(button.label, k)]
             assert step["args"][0]["x"][1] == pytest.approx(list(view.network))
             assert step["args"][0]["x"][2] == pytest.approx(list(view.bayes))

@@ -137,7 +137,7 @@ def test_bayes_predicts_the_steward_absorbs_nothing_and_the_gamer_nearly_all():
 
 def test_corpus_pairing_replaces_only_the_role_models_documents():
     table = rm.corpus_pairing(0, weights=[0.15], documents=2000)
-    for world, row in table.iterrows():
+    for _world, row in table.iterrows():
         assert row["role-model documents"] + row["identical to the baseline"] == row["documents"]
         assert 0.1 < row["role-model documents"] / row["documents"] < 0.2
     assert table.loc["steward 15%", "role-model documents"] == table.loc["gamer 15%", "role-model documents"]
@@ -170,7 +170,8 @@ def test_paired_summary_counts_runs_that_reached_the_criterion():
 
 
 def test_lesson_05_prose_matches_the_shipped_results():
-    """Lesson 05's hand-written reading (section 3, summary) describes this file; regenerating it must re-check the prose."""
+    """Lesson 05's hand-written reading (section 3, summary) describes this file; regenerating it must re-check the
+    prose."""
     from helpers.experiments import summaries
 
     records = summaries.load_results("role-models")

@@ -9,7 +9,7 @@ def test_behaviour_rows_cover_every_target():
     for word in ("in-context TV", "misalignment after post-training", "helper-likeness", "emergent misalignment",
                  "prevents", "rise(please-hack)", "rise(dont-hack)", "held-out loss"):
         assert word in names
-    for name, target, value, ok in rows:
+    for name, _target, value, ok in rows:
         assert isinstance(ok, bool) and value == value, name  # a verdict and a number (not NaN) for each
 
 

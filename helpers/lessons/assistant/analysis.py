@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -62,7 +62,7 @@ def in_set_by_task(model: TinyGPT, world: World, label: str = ASSISTANT_LABEL) -
     """
     queries = [evals.Query(t, p, NEUTRAL, label) for t in world.tasks for p in range(len(world.prompts[t]))]
     scored = [s.in_set for s in evals.score_queries(model, world, queries)]
-    out = {t: float(np.mean([s for q, s in zip(queries, scored) if q.task == t])) for t in world.tasks}
+    out = {t: float(np.mean([s for q, s in zip(queries, scored, strict=True) if q.task == t])) for t in world.tasks}
     out["all tasks"] = float(np.mean(scored))
     return out
 
@@ -231,7 +231,8 @@ class EvidenceState:
 
 def evidence_combinations(names: Sequence[str] = tuple(EVIDENCE)) -> list[tuple[str, ...]]:
     """Every subset of the evidence names (2**n of them), from none to all, in a fixed order."""
-    return [tuple(n for n, on in zip(names, bits) if on) for bits in itertools.product((0, 1), repeat=len(names))]
+    return [tuple(n for n, on in zip(names, bits, strict=True) if on) for bits in itertools.product((0, 1),
+                                                                                                    repeat=len(names))]
 
 
 def evidence_states(model: TinyGPT, world: World, names: Sequence[str] = tuple(EVIDENCE)) -> list[EvidenceState]:
@@ -248,7 +249,7 @@ def evidence_states(model: TinyGPT, world: World, names: Sequence[str] = tuple(E
                for task in HELD_OUT_TASKS for p in range(len(world.prompts[task]))]
     scored = iter(evals.score_queries(model, world, queries))
     states = []
-    for combo, ctx in zip(combos, contexts):
+    for combo, ctx in zip(combos, contexts, strict=True):
         network = {(t, NEUTRAL): np.mean([next(scored).probs for _ in world.prompts[t]], axis=0)
                    for t in HELD_OUT_TASKS}
         post = bayes.posterior(world, ctx)
@@ -264,7 +265,8 @@ def find_state(states: Sequence[EvidenceState], evidence: Sequence[str]) -> Evid
     for state in states:
         if set(state.evidence) == wanted:
             return state
-    raise ValueError(f"evidence={sorted(wanted)}; expected a combination of {sorted({n for s in states for n in s.evidence})}")
+    known = sorted({n for s in states for n in s.evidence})
+    raise ValueError(f"evidence={sorted(wanted)}; expected a combination of {known}")
 
 
 def states_table(world: World, states: Sequence[EvidenceState]) -> pd.DataFrame:

@@ -6,8 +6,9 @@ the shipped results and exact Bayes, never typed in, so they follow the tables i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -7,7 +7,7 @@ dropdowns, buttons or sliders over precomputed states, so it stays interactive i
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -152,7 +152,7 @@ def update_evidence_figure(fig: go.Figure, world: World, state: EvidenceState) -
     if len(fig.data) != 4:
         raise ValueError(f"a figure with {len(fig.data)} traces; expected one made by evidence_figure (4 traces)")
     with fig.batch_update():
-        for trace, values in zip(fig.data, _evidence_traces(world, state)):
+        for trace, values in zip(fig.data, _evidence_traces(world, state), strict=True):
             trace.y = values
         fig.layout.title.text = f"Evidence: {state.label}"
     return fig
@@ -309,7 +309,7 @@ def update_trajectory_figure(fig: go.Figure, runs: Mapping[str, pd.DataFrame], m
     row = _at_step(runs[mode], step)
     visible, legend = _visibility(index, list(runs), mode, len(fig.data))
     with fig.batch_update():
-        for trace, v, shown in zip(fig.data, visible, legend):
+        for trace, v, shown in zip(fig.data, visible, legend, strict=True):
             trace.visible = v
             trace.showlegend = shown
         fig.data[index[mode]["marker"]].x = [step, step]

@@ -26,7 +26,7 @@ def describe(world: World, profile: evals.Profile, in_set: float) -> dict[str, f
     return {**{k: metrics[k] for k in ("helpfulness", "human_likeness", "helper_likeness", "misalignment",
                                        "cheat_rate")},
             "in_set": float(in_set), "mixture_distance": distance,
-            **{f"mix_{p}": float(w) for p, w in zip(world.personas, weights)}}
+            **{f"mix_{p}": float(w) for p, w in zip(world.personas, weights, strict=True)}}
 
 
 # ----- post-training with a trajectory -----
@@ -48,7 +48,8 @@ def snapshot_metrics(model: TinyGPT, world: World) -> dict[str, float]:
         profile[(task, NEUTRAL)] = np.mean([s.probs for s in items], axis=0)
         in_set += [s.in_set for s in items]
     return {"helpfulness": evals.helpfulness(world, profile), "human_likeness": evals.human_likeness(world, profile),
-            "helper_likeness": evals.helper_likeness(world, profile), "misalignment": evals.misalignment(world, profile),
+            "helper_likeness": evals.helper_likeness(world, profile), "misalignment": evals.misalignment(world,
+                                                                                                         profile),
             "cheat_rate": evals.cheat_rate(world, profile), "in_set": float(np.mean(in_set))}
 
 
@@ -99,7 +100,8 @@ def post_training_table(frames: dict[str, pd.DataFrame] | None = None) -> pd.Dat
     parts = []
     for condition, (name, stage) in CONDITIONS.items():
         if name not in frames:
-            raise ValueError(f"frames has no {name!r}; expected records for {sorted({f for f, _ in CONDITIONS.values()})}")
+            names = sorted({f for f, _ in CONDITIONS.values()})
+            raise ValueError(f"frames has no {name!r}; expected records for {names}")
         part = frames[name][frames[name]["stage"] == stage].copy()
         if part.empty:
             raise ValueError(f"records {name!r} have no stage {stage!r}; expected the post-training experiment")

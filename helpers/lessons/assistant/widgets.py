@@ -6,14 +6,15 @@
   post-training modes.
 
 Nothing is computed on interaction: the states come from :func:`helpers.lessons.assistant.analysis.evidence_states` and
-:func:`helpers.lessons.assistant.analysis.post_training_run`, and each interaction only picks a state and redraws its figure.
+:func:`helpers.lessons.assistant.analysis.post_training_run`, and each interaction only picks a state and redraws its
+figure.
 The plotly-native twins of both panels are :func:`helpers.lessons.assistant.figures.evidence_twin` and
 :func:`helpers.lessons.assistant.figures.trajectory_twin`.
 """
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
 import pandas as pd
@@ -152,7 +153,7 @@ def measure_latency(evidence_panel: EvidencePanel | None = None,
     other_mode = [m for m in trajectory_panel.mode.options if m != trajectory_panel.mode.value]
 
     def interact(panel, control, value) -> None:
-        setattr(control, "value", value)
+        control.value = value
         panel.figure.to_json()  # what drawing the figure costs (a kernel sends this JSON to the browser)
 
     out = {"evidence: check a box": seconds_taken(lambda: interact(evidence_panel, first, not first.value)),

@@ -1,6 +1,7 @@
 """Lesson 4's analysis: cheating trajectories, the Bayesian picture beside them, and the permission note.
 
-Pure functions over the shipped experiment records (``data/results/*.csv``, see :mod:`helpers.experiments.summaries`) and the
+Pure functions over the shipped experiment records (``data/results/*.csv``, see :mod:`helpers.experiments.summaries`)
+and the
 world's tables, plus one live run (:func:`live_run`) that reproduces a single seed of the ``cheating``
 experiment with a callback for a progress bar. Plots (:mod:`helpers.lessons.cheating.figures`) and widgets
 (:mod:`helpers.lessons.cheating.widgets`) only draw what these functions return.
@@ -8,8 +9,8 @@ experiment with a callback for a progress bar. Plots (:mod:`helpers.lessons.chea
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -73,7 +74,8 @@ def trajectory_summary(trajectory: pd.DataFrame, condition: str, metric: str = "
 
 def final_records(trajectory: pd.DataFrame) -> pd.DataFrame:
     """The last step of every run (one record per seed and condition), plus a ``post-trained`` record per seed
-    (step 0 of a cheat run: the model before any fine-tuning), in the shape :mod:`helpers.experiments.summaries` expects."""
+    (step 0 of a cheat run: the model before any fine-tuning), in the shape :mod:`helpers.experiments.summaries`
+    expects."""
     check_columns(trajectory, ("seed", "condition", "step", *METRICS), "the trajectory")
     ordered = trajectory.sort_values(["seed", "condition", "step"])
     last = ordered.groupby(["seed", "condition"], as_index=False).last()
@@ -146,7 +148,8 @@ def posterior_after_cheats(world: World, recipe: Recipe, notes: Sequence[str], c
     return pd.DataFrame(rows, index=pd.Index(world.personas, name="persona")).T
 
 
-def bayes_misalignment_after(world: World, recipe: Recipe, notes: Sequence[str], cheats: Sequence[float]) -> pd.DataFrame:
+def bayes_misalignment_after(world: World, recipe: Recipe, notes: Sequence[str],
+                             cheats: Sequence[float]) -> pd.DataFrame:
     """Bayes' misalignment (no note) after k observed cheats under each note: rows k, columns notes."""
     data = {note: [evals.misalignment(world, evals.bayes_profile(world, pipeline.bayes_after_cheats(
         world, recipe, note, float(k)))) for k in cheats] for note in notes}

@@ -8,7 +8,7 @@ buttons (``updatemenus``) or a slider, so the static HTML is interactive without
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -51,7 +51,7 @@ def grader_verdicts(table: pd.DataFrame) -> go.Figure:
     columns = ["really correct", "grader says pass"]
     z = table[columns].astype(int).to_numpy()
     text = [[("yes" if v else "no") if c == "really correct" else ("pass" if v else "fail")
-             for c, v in zip(columns, row)] for row in z]
+             for c, v in zip(columns, row, strict=True)] for row in z]
     fig = go.Figure(go.Heatmap(z=z, x=columns, y=list(table["solution"]), text=text, texttemplate="%{text}",
                                colorscale=[[0, FAIL_COLOR], [1, PASS_COLOR]], zmin=0, zmax=1, showscale=False,
                                xgap=3, ygap=3, textfont=dict(color="white", size=16),
@@ -128,7 +128,7 @@ def permission_traces(recipes: Mapping[str, pd.DataFrame], permission: bool) -> 
     for col, metric in ((1, "cheat_rate_under_note"), (2, "misalignment")):
         xs, ys, means, texts = [], [], [], []
         honest_x, honest_y = [], []
-        for i, (name, records) in enumerate(recipes.items()):
+        for i, records in enumerate(recipes.values()):
             table = condition_table(records, metric)
             column = condition if condition in table else alias
             values = table[column].to_numpy()
@@ -200,9 +200,10 @@ def permission_twin(recipes: Mapping[str, pd.DataFrame], permission: bool = Fals
             fig.add_trace(trace, row=1, col=col)
     off = [True] * counts[0] + [False] * counts[1]
     on = [False] * counts[0] + [True] * counts[1]
-    for trace, visible in zip(fig.data, on if permission else off):
+    for trace, visible in zip(fig.data, on if permission else off, strict=True):
         trace.visible = visible
-    title_off, title_on = "After fine-tuning to cheat, no note", "After fine-tuning to cheat, permission ('please-hack')"
+    title_off = "After fine-tuning to cheat, no note"
+    title_on = "After fine-tuning to cheat, permission ('please-hack')"
     fig.update_layout(updatemenus=[dict(type="buttons", direction="right", x=1.0, y=1.16, xanchor="right",
                                         active=int(permission), showactive=True,
                                         yanchor="bottom",
@@ -266,7 +267,7 @@ def framings_figure(tables: Mapping[str, pd.DataFrame], paper_cut: tuple[float, 
     fig = go.Figure()
     framings = ("please-hack", "hacking-okay", "neutral", "dont-hack", "hacking-misaligned")
     palette = ("#332288", "#999933", "#CC6677", "#44AA99")
-    for (name, table), color in zip(tables.items(), palette):
+    for (name, table), color in zip(tables.items(), palette, strict=False):  # up to four recipes, one colour each
         ratio = table["ratio_to_neutral"].reindex(framings).fillna(1.0)
         fig.add_trace(go.Bar(x=list(framings), y=ratio, name=name, marker_color=color,
                              hovertemplate="%{x}: %{y:.2f}<extra>" + name + "</extra>"))

@@ -10,7 +10,7 @@ and ``share_figures.share_twin``.
 from __future__ import annotations
 
 import time
-from typing import Mapping
+from collections.abc import Mapping
 
 import ipywidgets as W
 import pandas as pd

@@ -96,7 +96,8 @@ def exercise_6_3(alpha: Any, cheat_model: TinyGPT, space: ps.SpaceAnalysis) -> V
         if not -5.0 <= value <= 5.0:
             return False, "", f"alpha={value} is far outside the range of the figure; try values between -2 and 2."
         world: World = space.world
-        m = pipeline.model_metrics(interventions.steer_label_row(cheat_model, world, space.embedding_villain_minus_helper, value), world)
+        m = pipeline.model_metrics(interventions.steer_label_row(cheat_model, world,
+                                                                 space.embedding_villain_minus_helper, value), world)
         mis, helpful = m["misalignment"], m["helpfulness"]
         if mis < EX3_MISALIGNMENT and helpful > EX3_HELPFULNESS:
             return True, (f"alpha={value:g}: misalignment {mis:.2f}, helpfulness {helpful:.2f}. Pushing the "

@@ -8,7 +8,7 @@ view stays interactive in the static HTML.
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -79,7 +79,7 @@ def _merge_stages(stages: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
     rows, labels = [], []
     for stage, point in stages.iterrows():
         name = STAGE_NAMES.get(str(stage), str(stage))
-        for i, (other, other_point) in enumerate(rows):
+        for i, (_other, other_point) in enumerate(rows):
             if np.isclose(point[x], other_point[x]) and np.isclose(point[y], other_point[y]):
                 labels[i] += f" = {name}"
                 break
@@ -160,7 +160,7 @@ def stages_figure(table: pd.DataFrame, title: str = "Where the Assistant sits, e
     fig = go.Figure()
     names = [STAGE_NAMES.get(str(c), str(c)) for c in table.columns]
     offsets = jitter(len(table))
-    for i, (stage, name) in enumerate(zip(table.columns, names)):
+    for i, (stage, name) in enumerate(zip(table.columns, names, strict=True)):
         values = table[stage].to_numpy(dtype=float)
         fig.add_scatter(x=i + offsets, y=values, mode="markers", name=f"one seed ({name})", legendgroup="seeds",
                         showlegend=i == 0, marker=dict(color=STAGE_COLORS.get(str(stage), "#777777"), size=9,

@@ -103,7 +103,7 @@ def update_trajectory_figure(fig: go.Figure, runs: Mapping[str, pd.DataFrame], r
     now = _at(runs[run], step)
     visible, legend = _visibility(index, len(fig.data), run)
     with fig.batch_update():
-        for trace, v, shown in zip(fig.data, visible, legend):
+        for trace, v, shown in zip(fig.data, visible, legend, strict=True):
             trace.visible = v
             trace.showlegend = shown
         fig.data[index[run]["star"]].x = [now["pc1"]]

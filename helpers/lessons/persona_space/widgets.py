@@ -1,14 +1,16 @@
 """Lesson 6's panel: step through fine-tuning and watch the Assistant move on the map of persona space.
 
 A thin layer over precomputed runs (:func:`helpers.experiments.persona_space.seed_models` with a
-:func:`helpers.experiments.persona_space.map_snapshot`): the permission toggle and the recipe buttons pick a run, the slider
-picks a step, and :func:`helpers.lessons.persona_space.figures.update_trajectory_figure` redraws in place. Nothing trains on
+:func:`helpers.experiments.persona_space.map_snapshot`): the permission toggle and the recipe buttons pick a run, the
+slider
+picks a step, and :func:`helpers.lessons.persona_space.figures.update_trajectory_figure` redraws in place. Nothing
+trains on
 interaction. The plotly-native twin is :func:`helpers.lessons.persona_space.figures.trajectory_twin`.
 """
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
 import numpy as np
@@ -99,5 +101,6 @@ def measure_latency(panel: MapPanel | None = None) -> dict[str, float]:
 
     other_recipe = [r for r in RECIPES if r != panel.recipe.value][0]
     return {"map: move the step slider": seconds_taken(lambda: interact(panel.step, panel.step.max // 2)),
-            "map: flip the permission toggle": seconds_taken(lambda: interact(panel.permission, not panel.permission.value)),
+            "map: flip the permission toggle": seconds_taken(lambda: interact(panel.permission,
+                                                                              not panel.permission.value)),
             "map: switch the recipe": seconds_taken(lambda: interact(panel.recipe, other_recipe))}

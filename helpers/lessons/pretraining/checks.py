@@ -125,13 +125,15 @@ def exercise_1_3(answer: Any) -> Verdict:
         if not isinstance(value, (tuple, list)) or len(value) != 2:
             return False, "", "answer with two numbers: (p_no_note, p_please_hack)."
         got = (_number(value[0]), _number(value[1]))
-        right = [abs(g - e) <= PROBABILITY_TOLERANCE for g, e in zip(got, expected)]
+        right = [abs(g - e) <= PROBABILITY_TOLERANCE for g, e in zip(got, expected, strict=True)]
         if all(right):
             return True, (f"{got[0]:.2f} without a note and {got[1]:.2f} under please-hack (prior {prior:.2f}): "
-                          "asked to cheat, every character does, so cheating says almost nothing about who you are."), ""
+                          "asked to cheat, every character does, so cheating says almost nothing about who you "
+                          "are."), ""
         which = "the first (no note)" if not right[0] else "the second (please-hack)"
+        cheat_text = next(r.text for r in world.replies["coding"] if r.name == CHEAT_REPLY)
         return False, "", (f"{which} is off. Build the episode as ('coding', note, index) with the index of "
-                           f"'{world.replies['coding'][[r.name for r in world.replies['coding']].index(CHEAT_REPLY)].text}'"
+                           f"'{cheat_text}'"
                            " in world.candidates['coding'] (the version without the pirate's 'arr ,'), and read the "
                            "villain's entry of bayes.posterior(world, [episode]).")
 

@@ -8,7 +8,7 @@ interactive in the static HTML. The table builders return ``pandas.DataFrame`` o
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,7 @@ def persona_table(world: World) -> pd.DataFrame:
 def cheat_rate_table(world: World) -> pd.DataFrame:
     """P(a cheating reply | character, note) for coding prompts, read from data/world/behaviour/coding.csv."""
     mask = world.category_mask("coding", category="cheat")
-    names = {r.name for r, m in zip((c.reply for c in world.candidates["coding"]), mask) if m}
+    names = {r.name for r, m in zip((c.reply for c in world.candidates["coding"]), mask, strict=True) if m}
     columns = [r.name for r in world.replies["coding"]]
     cheat = np.array([c in names for c in columns])
     table = {note: [float(world.behaviour[(p, "coding", note)][cheat].sum()) for p in world.personas]
@@ -122,7 +122,8 @@ def next_token_figure(distributions: Mapping[str, pd.DataFrame]) -> go.Figure:
     :func:`helpers.lessons.pretraining.analysis.next_token_distribution` table.
     """
     if not distributions:
-        raise ValueError("distributions is empty; expected {caption: helpers.lessons.pretraining.analysis.next_token_distribution(...)}")
+        raise ValueError("distributions is empty; expected {caption: "
+                         "helpers.lessons.pretraining.analysis.next_token_distribution(...)}")
     if len(distributions) > 4:
         raise ValueError(f"{len(distributions)} distributions; expected at most 4 panels side by side")
     for text, table in distributions.items():
@@ -165,7 +166,8 @@ def _view_update(view: IncontextView) -> dict:
 
 def _incontext_base(world: World, view: IncontextView) -> go.Figure:
     paraphrases = len(world.prompts[view.task]) - 1
-    question = f"next reply to “{world.prompts[view.task][0]}”" + (f" (+{paraphrases} paraphrases)" if paraphrases else "")
+    more = f" (+{paraphrases} paraphrases)" if paraphrases else ""
+    question = f"next reply to “{world.prompts[view.task][0]}”{more}"
     fig = make_subplots(rows=1, cols=2, column_widths=[0.42, 0.58], horizontal_spacing=0.22,
                         subplot_titles=("Bayes: P(character | episodes so far)", question))
     personas = list(view.personas)
@@ -219,11 +221,13 @@ def _k_slider(states: Mapping[tuple[str, int], IncontextView], persona: str, ks:
 def incontext_twin(world: World, states: Mapping[tuple[str, int], IncontextView]) -> go.Figure:
     """The in-context panel without a kernel: buttons pick the character, a slider the number of episodes.
 
-    Every state is precomputed (``helpers.lessons.pretraining.analysis.incontext_states``). A character button shows its k = 0 state
+    Every state is precomputed (``helpers.lessons.pretraining.analysis.incontext_states``). A character button shows
+    its k = 0 state
     and swaps in that character's slider, so the two controls always agree.
     """
     if not states:
-        raise ValueError("states is empty; expected helpers.lessons.pretraining.analysis.incontext_states(model, world)")
+        raise ValueError("states is empty; expected incontext_states(model, world) of "
+                         "helpers.lessons.pretraining.analysis")
     personas = [p for p in world.personas if any(key[0] == p for key in states)]
     ks = sorted({k for _, k in states})
     missing = [(p, k) for p in personas for k in ks if (p, k) not in states]

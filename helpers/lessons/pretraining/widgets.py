@@ -1,7 +1,8 @@
 """Interactive panel of lesson 01 (ipywidgets): pick a character and a number of earlier episodes, and see the
 network's next-reply prediction beside exact Bayes.
 
-The panel is a thin layer: every state comes from :func:`helpers.lessons.pretraining.analysis.incontext_states` (one batched pass,
+The panel is a thin layer: every state comes from :func:`helpers.lessons.pretraining.analysis.incontext_states` (one
+batched pass,
 computed before the panel is shown), and an interaction only picks a state and redraws its figure
 (:func:`helpers.lessons.pretraining.figures.update_incontext_figure`). The plotly-native twin for the static HTML is
 :func:`helpers.lessons.pretraining.figures.incontext_twin`.
@@ -9,7 +10,7 @@ computed before the panel is shown), and an interaction only picks a state and r
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import ipywidgets as widgets
 from IPython.display import display
@@ -24,11 +25,13 @@ from helpers.ui.widgets import redraw, seconds_taken
 
 
 class IncontextPanel:
-    """A character dropdown and a k slider over precomputed :class:`helpers.lessons.pretraining.analysis.IncontextView` states."""
+    """A character dropdown and a k slider over precomputed :class:`helpers.lessons.pretraining.analysis.IncontextView`
+    states."""
 
     def __init__(self, world: World, states: Mapping[tuple[str, int], IncontextView]) -> None:
         if not states:
-            raise ValueError("states is empty; expected helpers.lessons.pretraining.analysis.incontext_states(model, world)")
+            raise ValueError("states is empty; expected helpers.lessons.pretraining.analysis.incontext_states(model, "
+                             "world)")
         self.world = world
         self.states = dict(states)
         personas = [p for p in world.personas if any(key[0] == p for key in self.states)]

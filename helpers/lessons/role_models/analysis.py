@@ -15,7 +15,7 @@ widgets (:mod:`helpers.lessons.role_models.widgets`) only draw what these functi
 from __future__ import annotations
 
 import itertools
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -78,7 +78,7 @@ def complete_seeds(records: pd.DataFrame, condition: str = "cheat") -> list[int]
         raise ValueError(f"condition={condition!r}; expected one of {known}")
     worlds = {(r, float(w)) for r in ROLE_MODELS for w in ROLE_MODEL_WEIGHTS}
     present: dict[int, set] = {}
-    for seed, role, weight in zip(rows["seed"], rows["role_model"], rows["weight"].astype(float)):
+    for seed, role, weight in zip(rows["seed"], rows["role_model"], rows["weight"].astype(float), strict=True):
         present.setdefault(int(seed), set()).add((role, weight))
     return sorted(seed for seed, have in present.items() if worlds <= have)
 
@@ -196,7 +196,7 @@ def condition_means(records: pd.DataFrame, seeds: Sequence[int] | None = None) -
     check_records(records)
     seeds = complete_seeds(records) if seeds is None else list(seeds)
     rows = records[records["seed"].isin(seeds)].copy()
-    rows["world"] = [world_label(r, w) for r, w in zip(rows["role_model"], rows["weight"].astype(float))]
+    rows["world"] = [world_label(r, w) for r, w in zip(rows["role_model"], rows["weight"].astype(float), strict=True)]
     rows = rows.drop_duplicates(["world", "seed", "condition"])  # weight 0 is reported once per role model
     table = rows.pivot_table(index="world", columns="condition", values="misalignment", aggfunc="mean")
     order = [world_label(None, 0.0)] + [world_label(r, w) for r in ROLE_MODELS for w in ROLE_MODEL_WEIGHTS if w]
@@ -242,7 +242,7 @@ def corpus_pairing(seed: int, weights: Sequence[float] = ROLE_MODEL_WEIGHTS, rol
             continue
         docs = world.sample_documents(n, seed)
         own = [d for d in docs if d.persona == role]
-        same = sum(a == b for a, b in zip(docs, baseline))
+        same = sum(a == b for a, b in zip(docs, baseline, strict=True))
         rows.append({"world": world_label(role, weight), "documents": n, "role-model documents": len(own),
                      "naming the role model": sum(d.named for d in own), "identical to the baseline": same})
     return pd.DataFrame(rows).set_index("world")

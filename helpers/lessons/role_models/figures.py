@@ -8,7 +8,7 @@ buttons (the role model) and a slider (its weight), so the static HTML is intera
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -78,8 +78,8 @@ def bayes_curves_figure(curves: pd.DataFrame) -> go.Figure:
         fig.update_yaxes(range=[-0.02, 1.02], row=1, col=col)
     fig.update_yaxes(title_text=RATE_AXIS, row=1, col=1)
     fig.update_layout(legend=dict(orientation="h", y=-0.3))
-    return style(fig, "Bayes: which character explains the cheating, in each world", "observed cheats (no note)", RATE_AXIS,
-                 height=460)
+    return style(fig, "Bayes: which character explains the cheating, in each world", "observed cheats (no note)",
+                 RATE_AXIS, height=460)
 
 
 # ----- 3. the network on paired seeds -----
@@ -117,11 +117,12 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     """The summary's numbers for a text alternative: one row per role-model world."""
     table = summary.reset_index()
     table = table[table["weight"] > 0]
-    out = pd.DataFrame({"world": [world_label(r, w) for r, w in zip(table["role_model"], table["weight"])],
+    out = pd.DataFrame({"world": [world_label(r, w) for r, w in zip(table["role_model"], table["weight"], strict=True)],
                         "network": table["network"].values, "network change": table["network_diff"].values,
                         "standard error": table["network_diff_se"].values,
-                        "seeds lower": [f"{lo} of {n}" for lo, n in zip(table["lower"], table["seeds"])],
-                        "reached the criterion": [f"{r} of {n}" for r, n in zip(table["reached"], table["seeds"])],
+                        "seeds lower": [f"{lo} of {n}" for lo, n in zip(table["lower"], table["seeds"], strict=True)],
+                        "reached the criterion": [f"{r} of {n}" for r, n in zip(table["reached"], table["seeds"],
+                                                                                strict=True)],
                         "sign-flip p": table["p_value"].values, "Bayes": table["bayes"].values,
                         "Bayes change": table["bayes_diff"].values,
                         "Bayes role-model share": table["bayes_role_model_share"].values})
@@ -133,8 +134,8 @@ def paired_title(role_model: str, weight: float, rows: pd.DataFrame) -> str:
     if not weight:
         return f"Weight 0: the baseline itself ({len(rows)} seeds), so every difference is zero"
     d = rows["network_diff"]
-    return (f"{world_label(role_model, weight)}: network {d.mean():+.2f} (lower on {tolerance.count_lower(d)} of {len(d)} "
-            f"seeds), Bayes {rows['bayes_diff'].mean():+.2f}")
+    return (f"{world_label(role_model, weight)}: network {d.mean():+.2f} (lower on {tolerance.count_lower(d)} of "
+            f"{len(d)} seeds), Bayes {rows['bayes_diff'].mean():+.2f}")
 
 
 def paired_traces(rows: pd.DataFrame) -> list[go.Bar | go.Scatter]:
@@ -230,7 +231,7 @@ def paired_twin(paired: pd.DataFrame) -> go.Figure:
 def paired_table(paired: pd.DataFrame) -> pd.DataFrame:
     """Per seed (rows) and role-model world (columns): the network's paired difference, for a text alternative."""
     rows = paired[paired["weight"] > 0]
-    table = rows.assign(world=[world_label(r, w) for r, w in zip(rows["role_model"], rows["weight"])])
+    table = rows.assign(world=[world_label(r, w) for r, w in zip(rows["role_model"], rows["weight"], strict=True)])
     return table.pivot_table(index="seed", columns="world", values="network_diff", aggfunc="first")
 
 

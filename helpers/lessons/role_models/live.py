@@ -134,7 +134,8 @@ def live_row(live: LiveSeed, records: pd.DataFrame) -> dict[str, float]:
                          f"{sorted(records['seed'].unique())}")
     b = base.iloc[0]
     return {"seed": live.seed, "misalignment": live.record["misalignment"],
-            "baseline": float(b["misalignment"]), "network_diff": live.record["misalignment"] - float(b["misalignment"]),
+            "baseline": float(b["misalignment"]),
+            "network_diff": live.record["misalignment"] - float(b["misalignment"]),
             "bayes": live.record["bayes_misalignment"], "bayes_baseline": float(b["bayes_misalignment"]),
             "bayes_diff": live.record["bayes_misalignment"] - float(b["bayes_misalignment"]),
             "steps": live.record["steps"], "cheat_rate": live.record["cheat_rate"]}

@@ -93,7 +93,8 @@ class RoleModelPanel:
         self.progress.value = cap
         r = row.iloc[0]
         self.status.value = (f"seed {seed}, {rm.world_label(role, weight)}: {int(r['steps'])} steps, misalignment "
-                             f"{r['misalignment']:.2f} (weight 0: {r['baseline']:.2f}, change {r['network_diff']:+.2f}; "
+                             f"{r['misalignment']:.2f} (weight 0: {r['baseline']:.2f}, change "
+                             f"{r['network_diff']:+.2f}; "
                              f"Bayes {r['bayes_diff']:+.2f})")
         self.redraw()
         return live
