@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from test_publishing_notebooks import snapshot_lessons
 from test_site import DEMO_NAME, DEMO_TOGGLE_LABELS, copy_demo, real_notebooks
 
 from helpers import PROJECT_ROOT
@@ -113,9 +114,7 @@ def browser(needs_browser, _chromium_state):
 @pytest.fixture(scope="module")
 def course_site(tmp_path_factory) -> site.SiteReport:
     """The real course, built from a snapshot of notebooks/ (lesson authors may rewrite a notebook meanwhile)."""
-    snapshot = tmp_path_factory.mktemp("course-notebooks")
-    for notebook in real_notebooks():
-        shutil.copy(notebook, snapshot / notebook.name)
+    snapshot = snapshot_lessons(tmp_path_factory.mktemp("course-notebooks"))
     return site.build_site(snapshot, tmp_path_factory.mktemp("course") / "site", verbose=False)
 
 

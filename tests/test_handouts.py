@@ -4,11 +4,11 @@ HTML offline."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from test_publishing_notebooks import snapshot_lessons
 
 from helpers.publishing import handouts
 from helpers.publishing.notebooks import PLOTLY_MIME as PLOTLY
@@ -123,11 +123,7 @@ def test_bad_input(tmp_path):
 
 @pytest.fixture(scope="module")
 def real_handouts(tmp_path_factory):
-    if not LESSONS:
-        pytest.skip("no lesson notebooks yet")
-    snapshot = tmp_path_factory.mktemp("lessons")
-    for path in LESSONS:  # a snapshot: lesson authors may rewrite a notebook while the tests run
-        shutil.copy(path, snapshot / path.name)
+    snapshot = snapshot_lessons(tmp_path_factory.mktemp("lessons"))
     report = handouts.build_handouts(snapshot, tmp_path_factory.mktemp("out") / "handouts", html=False,
                                      verbose=False)
     return snapshot, report

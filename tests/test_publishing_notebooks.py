@@ -3,12 +3,27 @@ and text alternatives. Every builder of the publishing layer reads the notebooks
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers import PROJECT_ROOT
 from helpers.publishing import notebooks as nbs
+
+
+def snapshot_lessons(folder: Path) -> Path:
+    """A copy of the committed lessons in ``folder`` (returned), for tests that build from them: lesson authors may
+    rewrite a notebook while the tests run. Skips the calling test while the course has no lesson."""
+    lessons = nbs.find_lessons()
+    if not lessons:
+        pytest.skip("no lesson notebooks yet")
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in lessons:
+        shutil.copy(path, folder / path.name)
+    return folder
 
 
 def figure(title="A figure"):
@@ -35,11 +50,13 @@ def test_find_lessons_takes_numbered_notebooks_in_order(tmp_path):
         nbs.find_lessons(empty, required=True)
 
 
-def test_the_course_lessons_are_found_from_the_default_folder():
+def test_the_course_lessons_are_found_from_the_default_folder(tmp_path):
     lessons = nbs.find_lessons()
     assert lessons == nbs.find_lessons(PROJECT_ROOT / "notebooks")
     assert lessons and all(p.name[:2].isdigit() and p.name[2] == "_" for p in lessons)
     assert nbs.read_notebook(lessons[0]).nbformat == 4
+    copies = nbs.find_lessons(snapshot_lessons(tmp_path / "copy"))
+    assert [p.name for p in copies] == [p.name for p in lessons]
 
 
 # -- cells by tag --------------------------------------------------------------------------------------------------

@@ -290,6 +290,16 @@ def test_bad_input_raises_value_errors(tmp_path):
         site.plotly_figure_html([1, 2], "fig")
 
 
+def test_the_command_line_builds_or_says_what_is_wrong(tmp_path, capsys):
+    assert site.main(["--notebooks", str(tmp_path / "missing")]) == 1
+    assert capsys.readouterr().err.startswith("error: notebooks_dir=")
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    write_demo_notebook(notebooks, execute=False)
+    assert site.main(["--notebooks", str(notebooks), "--out", str(tmp_path / "site")]) == 0
+    assert f"open {(tmp_path / 'site' / 'index.html').as_uri()}" in capsys.readouterr().out
+
+
 def test_a_page_that_would_load_from_a_cdn_fails_the_build(tmp_path):
     notebooks = tmp_path / "nb"
     notebooks.mkdir()

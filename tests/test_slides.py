@@ -4,10 +4,10 @@ test_slide_plan.py."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import nbformat
 import pytest
+from test_publishing_notebooks import snapshot_lessons
 from test_slide_plan import made_up_lesson
 
 from helpers.publishing import accessibility, slides
@@ -49,11 +49,7 @@ def test_bad_input(tmp_path):
 
 @pytest.fixture(scope="module")
 def real_decks(tmp_path_factory):
-    if not LESSONS:
-        pytest.skip("no lesson notebooks yet")
-    snapshot = tmp_path_factory.mktemp("lessons")
-    for path in LESSONS:  # a snapshot: lesson authors may rewrite a notebook while the tests run
-        shutil.copy(path, snapshot / path.name)
+    snapshot = snapshot_lessons(tmp_path_factory.mktemp("lessons"))
     return snapshot, slides.build_slides(snapshot, tmp_path_factory.mktemp("out") / "slides", verbose=False)
 
 

@@ -18,7 +18,6 @@ build output (rebuilt from scratch each time; not committed).
 
 from __future__ import annotations
 
-import argparse
 import copy
 import re
 import sys
@@ -29,6 +28,7 @@ import nbformat
 
 from helpers import PROJECT_ROOT
 from helpers.publishing import site
+from helpers.publishing.commands import builder_parser, run_build
 from helpers.publishing.course_map import README
 from helpers.publishing.notebooks import (
     NOTEBOOKS_DIR,
@@ -166,19 +166,11 @@ def build_handouts(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = HANDOUTS
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.publishing.handouts", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR, help="folder of lesson notebooks")
-    parser.add_argument("--out", type=Path, default=HANDOUTS_DIR, help="folder to write the handouts into")
+    parser = builder_parser("helpers.publishing.handouts", __doc__, HANDOUTS_DIR, "folder to write the handouts into")
     parser.add_argument("--no-html", action="store_true", help="write the notebooks only, not the HTML")
     args = parser.parse_args(argv)
-    try:
-        report = build_handouts(args.notebooks, args.out, html=not args.no_html)
-    except (ValueError, RuntimeError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    if report.site is not None:
-        print(f"open {(report.site.site_dir / 'index.html').resolve().as_uri()}")
-    return 0
+    return run_build(lambda: build_handouts(args.notebooks, args.out, html=not args.no_html),
+                     lambda r: r.site.site_dir / "index.html" if r.site is not None else None)[0]
 
 
 if __name__ == "__main__":

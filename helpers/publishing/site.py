@@ -21,7 +21,6 @@ and times how long it takes until every figure has drawn (:mod:`helpers.publishi
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import sys
@@ -34,6 +33,7 @@ from nbconvert.preprocessors import Preprocessor
 from helpers import PROJECT_ROOT
 from helpers.publishing.browser import launch_chromium as launch_chromium  # re-exported: tests/test_live_lab.py
 from helpers.publishing.browser import measure_page_timings
+from helpers.publishing.commands import builder_parser, run_build
 from helpers.publishing.course_map import README, Lesson, PlannedLesson, lesson_info, planned_lessons, readme_intro
 from helpers.publishing.notebooks import (
     NOTEBOOKS_DIR,
@@ -290,23 +290,16 @@ def site_sizes(site_dir: Path) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.publishing.site", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR, help="folder of lesson notebooks")
-    parser.add_argument("--out", type=Path, default=SITE_DIR, help="folder to build the site into")
+    parser = builder_parser("helpers.publishing.site", __doc__, SITE_DIR, "folder to build the site into")
     parser.add_argument("--measure", action="store_true",
                         help="also time each page to interactive in headless Chromium")
     args = parser.parse_args(argv)
-    try:
-        report = build_site(args.notebooks, args.out)
-    except (ValueError, RuntimeError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    print(f"open {(report.site_dir / 'index.html').resolve().as_uri()}")
-    if args.measure:
+    status, report = run_build(lambda: build_site(args.notebooks, args.out), lambda r: r.site_dir / "index.html")
+    if report is not None and args.measure:
         for name, times in measure_page_timings(report.site_dir).items():
             print(f"{name:<45} interactive {times['interactive']:.2f} s (cold), "
                   f"{times['warm_interactive']:.2f} s (warm); all figures drawn {times['all_drawn']:.2f} s")
-    return 0
+    return status
 
 
 if __name__ == "__main__":

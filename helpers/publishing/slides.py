@@ -17,7 +17,6 @@ deck gives one slide per page.
 
 from __future__ import annotations
 
-import argparse
 import html
 import shutil
 import sys
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers import PROJECT_ROOT
+from helpers.publishing.commands import builder_parser, run_build
 from helpers.publishing.notebooks import (
     NOTEBOOKS_DIR,
     PLOTLY_MIME,
@@ -210,17 +210,9 @@ def build_slides(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = SLIDES_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.publishing.slides", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR, help="folder of lesson notebooks")
-    parser.add_argument("--out", type=Path, default=SLIDES_DIR, help="folder to write the decks into")
-    args = parser.parse_args(argv)
-    try:
-        report = build_slides(args.notebooks, args.out)
-    except (ValueError, RuntimeError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    print(f"open {(report.out_dir / 'index.html').resolve().as_uri()}")
-    return 0
+    args = builder_parser("helpers.publishing.slides", __doc__, SLIDES_DIR, "folder to write the decks into"
+                          ).parse_args(argv)
+    return run_build(lambda: build_slides(args.notebooks, args.out), lambda r: r.out_dir / "index.html")[0]
 
 
 if __name__ == "__main__":
