@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 
 from helpers import PROJECT_ROOT
-from helpers.publishing.notebooks import count_outputs, paragraphs, plain_text
+from helpers.publishing.notebooks import count_outputs, heading_lines, paragraphs, plain_text
 
 #: The README whose first heading titles the site and whose course map lists every planned lesson.
 README = PROJECT_ROOT / "README.md"
@@ -59,12 +59,12 @@ def lesson_info(nb: nbformat.NotebookNode, source: Path) -> Lesson:
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
-        lines = cell.source.splitlines()
-        heading = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)
+        lines = list(heading_lines(cell.source))
+        heading = next((i for i, (_, m) in enumerate(lines) if m and len(m.group(1)) == 1), None)
         if heading is None:
             continue
-        title = plain_text(lines[heading][2:])
-        for paragraph in paragraphs("\n".join(lines[heading + 1:])):
+        title = plain_text(lines[heading][1].group(2))
+        for paragraph in paragraphs("\n".join(line for line, _ in lines[heading + 1:])):
             if re.match(r"\**time", paragraph, re.IGNORECASE):
                 meta = meta or paragraph
             elif not summary and not re.match(r"(#|\d+\.|[-*] |<)", paragraph):

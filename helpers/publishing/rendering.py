@@ -31,7 +31,7 @@ WIDGET_NOTE = "interactive control: open this lesson in JupyterLab; the figure b
 #: Plotly config of every figure (a figure's own config wins).
 PLOTLY_CONFIG = {"responsive": True, "displaylogo": False}
 #: How a folded solution's summary reads when its cell does not bring its own ``<details>`` block.
-SOLUTION_SUMMARY = "<summary>Solution</summary>"
+FOLDED_SUMMARY = "<summary>Solution</summary>"
 
 _DETAILS = re.compile(r"(<details\b[^>]*>\s*<summary>.*?</summary>)(.*?)(</details>)", re.S | re.I)
 _PRE = re.compile(r"<pre\b.*?</pre>", re.S | re.I)
@@ -161,7 +161,7 @@ def folded_solution(source: str) -> str:
     ``<details><summary>Solution</summary> ... </details>``."""
     if source.lstrip().lower().startswith("<details"):
         return source
-    return f"<details>{SOLUTION_SUMMARY}\n\n{source.strip()}\n\n</details>"
+    return f"<details>{FOLDED_SUMMARY}\n\n{source.strip()}\n\n</details>"
 
 
 def close_details(page: str) -> str:
