@@ -4,7 +4,8 @@ The checks run on every lesson notebook in notebooks/ (``NN_name.ipynb``, found 
 are checked as soon as they exist): each figure has a printed text alternative, persona colours are the course's,
 headings skip no level, and no meaning rests on colour alone. A failing notebook fails with the exact cells.
 Findings in the committed notebooks that their authors still have to fix are listed in KNOWN_FINDINGS and marked
-xfail(strict=True): once fixed, the test XPASSes, fails, and the entry must be removed.
+xfail(strict=True): once fixed, the test XPASSes, fails, and the entry must be removed. The printed site's PDF is
+read by tests/pdf_text.py; how traces are read (colours, shapes) is tested in test_traces.py.
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ import shutil
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from pdf_text import pdf_text, squash
 
 from helpers import PROJECT_ROOT
 from helpers.publishing import accessibility as acc
 from helpers.publishing import site
+from helpers.publishing.browser import launch_chromium, offline_only
+from helpers.publishing.notebooks import PLOTLY_MIME, count_outputs, find_lessons, headings
 from helpers.ui.figures import PERSONA_COLORS
 
-NOTEBOOKS = acc.lesson_notebooks()
+NOTEBOOKS = find_lessons()
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "accessibility"
 
 #: (notebook, check) -> why it fails today. Each entry is a real finding the lesson's owner must fix.
@@ -55,7 +59,7 @@ def figure_output(title="Misalignment", traces=None):
     figure = {"data": traces if traces is not None else [{"type": "bar", "name": "helper", "y": [1],
                                                           "marker": {"color": PERSONA_COLORS["helper"]}}],
               "layout": {"title": {"text": title}}}
-    return new_output("display_data", data={acc.PLOTLY_MIME: figure, "text/plain": "Figure()"})
+    return new_output("display_data", data={PLOTLY_MIME: figure, "text/plain": "Figure()"})
 
 
 def stdout(text):
@@ -131,7 +135,8 @@ def test_colour_alone():
     assert acc.colour_only_findings(told_apart, "x") == []
     # A legend does not help lines that differ only in colour: it is itself matched by colour.
     legend_only = notebook(new_code_cell("f", outputs=[figure_output(traces=[
-        {**line, "name": "cheat", "line": {"color": "#882255"}}, {**line, "name": "honest", "line": {"color": "#117733"}},
+        {**line, "name": "cheat", "line": {"color": "#882255"}},
+        {**line, "name": "honest", "line": {"color": "#117733"}},
         {"type": "scatter", "mode": "markers", "name": "a", "marker": {"color": "#882255", "symbol": "x"}},
         {"type": "scatter", "mode": "markers", "name": "b", "marker": {"color": "#117733", "symbol": "square"}}])]))
     findings = acc.colour_only_findings(legend_only, "x")
@@ -148,11 +153,8 @@ def test_colour_alone():
 def test_bad_input():
     with pytest.raises(ValueError, match="checks="):
         acc.check_notebook(NOTEBOOKS[0] if NOTEBOOKS else PROJECT_ROOT / "x.ipynb", ["contrast"])
-    with pytest.raises(ValueError, match="notebooks_dir="):
-        acc.lesson_notebooks(PROJECT_ROOT / "no-such-folder")
     with pytest.raises(ValueError, match="path="):
-        acc.pdf_text(PROJECT_ROOT / "no-such.pdf")
-    assert acc.parse_colour("#abc") == ((170, 187, 204), 1.0) and acc.parse_colour("blue") is None
+        pdf_text(PROJECT_ROOT / "no-such.pdf")
 
 
 def test_cli_reports_findings(tmp_path, capsys):
@@ -166,12 +168,12 @@ def test_cli_reports_findings(tmp_path, capsys):
 
 def test_a_lesson_page_prints_without_navigation(needs_browser, tmp_path):
     """Print the lesson page with the most figures (the hardest to paginate) as Chromium would to PDF."""
-    lessons = [p for p in NOTEBOOKS if site.count_outputs(nbformat.read(p, as_version=4))["figures"] > 0]
+    lessons = [p for p in NOTEBOOKS if count_outputs(nbformat.read(p, as_version=4))["figures"] > 0]
     if not lessons:
         pytest.skip("no lesson notebook with figures yet")
     snapshot = tmp_path / "notebooks"
     snapshot.mkdir()
-    counts = {p.name: site.count_outputs(nbformat.read(p, as_version=4))["figures"] for p in lessons}
+    counts = {p.name: count_outputs(nbformat.read(p, as_version=4))["figures"] for p in lessons}
     chosen = max(counts, key=counts.get)
     shutil.copy(PROJECT_ROOT / "notebooks" / chosen, snapshot / chosen)  # a snapshot: authors may rewrite it meanwhile
     report = site.build_site(snapshot, tmp_path / "site", verbose=False)  # nav bar, pager to the course map
@@ -180,10 +182,10 @@ def test_a_lesson_page_prints_without_navigation(needs_browser, tmp_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = site.launch_chromium(playwright)
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.route("**/*", site.offline_only)
+            page.route("**/*", offline_only)
             page.goto((report.site_dir / lesson.href).as_uri(), wait_until="load")
             page.wait_for_function("document.documentElement.dataset.ready !== undefined", timeout=60_000)
             navigation = page.locator(".site-nav").inner_text() + "\n" + page.locator(".pager").inner_text()
@@ -192,16 +194,16 @@ def test_a_lesson_page_prints_without_navigation(needs_browser, tmp_path):
             page.pdf(path=str(pdf), format="A4")
         finally:
             browser.close()
-    pages = acc.pdf_text(pdf)
-    printed = acc.squash("".join(pages))
+    pages = pdf_text(pdf)
+    printed = squash("".join(pages))
     assert len(pages) >= 2, f"{pdf} has {len(pages)} page(s)"
     # positive control: the reader's text is in the PDF (so an absent navigation is not an extraction failure)
-    assert acc.squash(lesson.title) in printed
-    headings = [text for _, level, text in acc.headings(nbformat.read(lesson.source, as_version=4)) if level == 2]
-    assert all(acc.squash(h) in printed for h in headings[:3]), headings[:3]
+    assert squash(lesson.title) in printed
+    sections = [text for _, level, text in headings(nbformat.read(lesson.source, as_version=4)) if level == 2]
+    assert all(squash(h) in printed for h in sections[:3]), sections[:3]
     # the navigation bar (site title, lesson numbers) and the pager (arrows, neighbour titles): on screen, not on paper
     nav_lines = [line.strip() for line in navigation.splitlines() if len(line.strip()) > 3]
     assert nav_lines, "the page has no navigation text to compare with"
     for line in nav_lines:
-        assert acc.squash(line) not in printed, f"navigation text {line!r} is in the printed PDF {pdf}"
+        assert squash(line) not in printed, f"navigation text {line!r} is in the printed PDF {pdf}"
     assert "Skiptothecontent" not in printed

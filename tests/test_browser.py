@@ -18,10 +18,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from test_publishing_notebooks import snapshot_lessons
 from test_site import DEMO_NAME, DEMO_TOGGLE_LABELS, copy_demo, real_notebooks
 
 from helpers import PROJECT_ROOT
 from helpers.publishing import site
+from helpers.publishing.browser import launch_chromium, measure_page_timings, measure_time_to_interactive
+from helpers.publishing.notebooks import PLOTLY_MIME, find_lessons
+from helpers.publishing.rendering import WIDGET_NOTE
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +67,8 @@ TWINS_JS = """() => {
         const controls = layout && ((layout.updatemenus || []).length + (layout.sliders || []).length);
         if (!controls) {
             const heading = items.slice(0, k).reverse().find((el) => el.tagName === 'H2');
-            missing.push(`widget ${widget} in section ${heading ? JSON.stringify(heading.textContent.replace('¶', '').trim()) : '(top)'}`);
+            const section = heading ? JSON.stringify(heading.textContent.replace('¶', '').trim()) : '(top)';
+            missing.push(`widget ${widget} in section ${section}`);
         }
     });
     return missing;
@@ -71,14 +76,14 @@ TWINS_JS = """() => {
 
 
 def lesson_04() -> Path | None:
-    found = sorted((PROJECT_ROOT / "notebooks").glob("04_*.ipynb"))
+    found = [path for path in find_lessons(PROJECT_ROOT / "notebooks") if path.name.startswith("04_")]
     return found[0] if found else None
 
 
 def plotly_outputs(notebook: Path) -> int:
     """Plotly figures in a notebook's committed outputs, counted from the notebook itself (not from the site)."""
     nb = nbformat.read(notebook, as_version=4)
-    return sum("application/vnd.plotly.v1+json" in (o.get("data") or {})
+    return sum(PLOTLY_MIME in (o.get("data") or {})
                for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
 
 
@@ -102,16 +107,14 @@ def browser(needs_browser, _chromium_state):
         from playwright.sync_api import sync_playwright
 
         _chromium_state["playwright"] = sync_playwright().start()
-        _chromium_state["browser"] = site.launch_chromium(_chromium_state["playwright"])
+        _chromium_state["browser"] = launch_chromium(_chromium_state["playwright"])
     return _chromium_state["browser"]
 
 
 @pytest.fixture(scope="module")
 def course_site(tmp_path_factory) -> site.SiteReport:
     """The real course, built from a snapshot of notebooks/ (lesson authors may rewrite a notebook meanwhile)."""
-    snapshot = tmp_path_factory.mktemp("course-notebooks")
-    for notebook in real_notebooks():
-        shutil.copy(notebook, snapshot / notebook.name)
+    snapshot = snapshot_lessons(tmp_path_factory.mktemp("course-notebooks"))
     return site.build_site(snapshot, tmp_path_factory.mktemp("course") / "site", verbose=False)
 
 
@@ -251,7 +254,7 @@ def test_demo_page(browser, demo_site, name):
     opened = check_page(browser, demo_site.site_dir, name, notebook, f"demo-{name.removesuffix('.html')}")
     if notebook:
         assert plotly_outputs(notebook) == 2  # the demo really exercises the figure count
-        assert opened.page.get_by_text(site.WIDGET_NOTE).count() == 1
+        assert opened.page.get_by_text(WIDGET_NOTE).count() == 1
         assert opened.page.locator(".site-nav").is_visible()
     opened.close()
 
@@ -322,8 +325,8 @@ def test_print_hides_navigation_and_expands_nothing(browser, demo_site):
 
 
 def test_time_to_interactive_is_measured_per_page(browser, demo_site, course_site):
-    timings = site.measure_page_timings(demo_site.site_dir, browser=browser)
-    course = site.measure_page_timings(course_site.site_dir, browser=browser)
+    timings = measure_page_timings(demo_site.site_dir, browser=browser)
+    course = measure_page_timings(course_site.site_dir, browser=browser)
     timings.update({f"course/{name}": times for name, times in course.items()})
     print("\n".join(f"{name}: interactive {t['interactive']:.2f} s cold, {t['warm_interactive']:.2f} s warm; all "
                     f"figures drawn {t['all_drawn']:.2f} s" for name, t in timings.items()))
@@ -331,5 +334,12 @@ def test_time_to_interactive_is_measured_per_page(browser, demo_site, course_sit
     for name, t in timings.items():
         assert 0 < t["interactive"] <= t["all_drawn"] < 30, (name, t)
         assert 0 < t["warm_interactive"] < 30, (name, t)
-    cold = site.measure_time_to_interactive(demo_site.site_dir, pages=["index.html"], browser=browser)
+    cold = measure_time_to_interactive(demo_site.site_dir, pages=["index.html"], browser=browser)
     assert list(cold) == ["index.html"] and cold["index.html"] > 0
+
+
+def test_timing_refuses_a_folder_without_a_site(tmp_path):
+    with pytest.raises(ValueError, match="site_dir"):
+        measure_time_to_interactive(tmp_path)
+    with pytest.raises(ValueError, match="site_dir"):
+        measure_page_timings(tmp_path)

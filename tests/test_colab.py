@@ -1,4 +1,5 @@
-"""The Colab guard (helpers.publishing.colab) and the Binder setup, as far as they can be tested without Colab or Binder.
+"""The Colab guard (helpers.publishing.colab) and the Binder setup, as far as they can be tested without Colab or
+Binder.
 
 Colab is faked by putting a ``google.colab`` module into ``sys.modules`` (which is what ``in_colab`` looks at); the
 clone and pip are replaced by recorders, so nothing is downloaded. What only Colab or Binder can show (the real
@@ -127,7 +128,7 @@ def test_colab_setup_failures_are_clear(fake_colab, tmp_path):
 
 def test_a_changed_imported_package_asks_for_one_restart(fake_colab, tmp_path, monkeypatch, capsys):
     shutil.copy(PROJECT_ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    monkeypatch.setattr(colab, "_loaded_versions", lambda: {"numpy": "1.26.4", "torch": "2.13.0+cpu"})
+    monkeypatch.setattr(colab, "loaded_versions", lambda: {"numpy": "1.26.4", "torch": "2.13.0+cpu"})
     assert colab.colab_setup(tmp_path, run=lambda argv: 0) == "restart"
     assert "Runtime -> Restart session" in capsys.readouterr().out
     pins = project.read_pins(PROJECT_ROOT / "pyproject.toml")

@@ -1,20 +1,30 @@
-"""Student handouts (helpers.publishing.handouts): solutions out, check outputs cleared, everything else kept; HTML offline."""
+"""Student handouts (helpers.publishing.handouts): solution cells out, check outputs cleared, everything else kept;
+HTML offline."""
 
 from __future__ import annotations
 
 import re
-import shutil
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from test_publishing_notebooks import snapshot_lessons
 
-from helpers.publishing import handouts, site
+from helpers.publishing import handouts
+from helpers.publishing.notebooks import PLOTLY_MIME as PLOTLY
+from helpers.publishing.notebooks import SOLUTION_TAG, cells_with_tag, find_lessons, has_tag
+from helpers.publishing.rendering import remote_references
+from helpers.ui.checks import HINT, PASS, TODO, Verdict
 
-LESSONS = handouts.find_lessons()
-PLOTLY = "application/vnd.plotly.v1+json"
+LESSONS = find_lessons()
 
 SOLUTION = "<details><summary>Solution</summary>\n\nThe answer is 42.\n\n```python\nx = 42\n```\n</details>"
+#: A pattern a leaked solution would match, in any markdown the handout shows.
+LEAK = re.compile(r"<summary\b[^>]*>\s*(<[^>]+>\s*)*Solution", re.I)
+
+
+def solution_cell(source: str) -> nbformat.NotebookNode:
+    return new_markdown_cell(source, metadata={"tags": [SOLUTION_TAG]})
 
 
 def made_up_lesson() -> nbformat.NotebookNode:
@@ -29,23 +39,35 @@ def made_up_lesson() -> nbformat.NotebookNode:
                       outputs=[new_output("stream", name="stdout",
                                           text="cheat    0.595\n⏳ Not attempted yet: set my_guess\n  to a number\n"),
                                new_output("execute_result", execution_count=2, data={"text/plain": "'hint'"})]),
-        new_markdown_cell(SOLUTION + "\n\n### Exercise 2\n\n<details><summary>Hint</summary>Look up.</details>\n\n"
-                          "<details open>\n<summary><b>Solution</b> (worked)</summary>\nSecond answer.\n</details>"),
+        solution_cell(SOLUTION),
+        new_markdown_cell("### Exercise 2\n\n<details><summary>Hint</summary>Look up.</details>"),
+        solution_cell("<details open>\n<summary><b>Solution</b> (worked)</summary>\nSecond answer.\n</details>"),
     ])
 
 
-def test_strip_solutions_replaces_each_block_and_keeps_hints():
-    text, count = handouts.strip_solutions(made_up_lesson().cells[4].source)
-    assert count == 2
+def test_each_solution_cell_is_replaced_and_hints_are_kept():
+    lesson = made_up_lesson()
+    handout, removed, _ = handouts.make_handout(lesson)
+    assert removed == 2
+    text = "\n".join(c.source for c in handout.cells if c.cell_type == "markdown")
     assert text.count(handouts.SOLUTION_LINE) == 2
     assert "42" not in text and "Second answer" not in text
     assert "<details><summary>Hint</summary>Look up.</details>" in text
     assert "### Exercise 2" in text
+    for before, after in zip(lesson.cells, handout.cells, strict=True):
+        if has_tag(before, SOLUTION_TAG):  # the same place and id, no longer tagged (it is not a solution any more)
+            assert after.source == handouts.SOLUTION_LINE and after.id == before.id
+            assert not has_tag(after, SOLUTION_TAG)
+    assert cells_with_tag(handout, SOLUTION_TAG) == []
 
 
-def test_an_unclosed_solution_block_raises_instead_of_leaking():
-    with pytest.raises(ValueError, match="without a closing </details>"):
-        handouts.strip_solutions("<details><summary>Solution</summary>\nthe answer, never closed")
+def test_a_solution_in_an_untagged_cell_raises_instead_of_leaking():
+    for source in ("<details><summary>Solution</summary>\nthe answer, never closed",
+                   "Text, then <details><summary><b>Solution</b></summary>The answer.</details>"):
+        lesson = made_up_lesson()
+        lesson.cells.append(new_markdown_cell(source))
+        with pytest.raises(ValueError, match=r"cell\(s\) \[7\].*not tagged 'solution'"):
+            handouts.make_handout(lesson)
 
 
 def test_make_handout_clears_check_outputs_and_keeps_the_rest():
@@ -75,7 +97,8 @@ def test_made_up_lesson_builds_notebooks_and_offline_html(tmp_path, capsys):
     assert handouts.SOLUTION_LINE.replace("'", "&#39;") in page or handouts.SOLUTION_LINE in page
     assert "The answer is 42" not in page and "Second answer" not in page
     assert "Not attempted yet" not in page
-    assert site.remote_references(page) == []
+    assert not LEAK.search(page)
+    assert remote_references(page) == []
     assert (tmp_path / "handouts" / "site" / "assets" / "plotly.min.js").is_file()
     # a rebuild replaces the handouts; a foreign folder is never replaced
     handouts.build_handouts(notebooks, tmp_path / "handouts", html=False, verbose=False)
@@ -100,11 +123,7 @@ def test_bad_input(tmp_path):
 
 @pytest.fixture(scope="module")
 def real_handouts(tmp_path_factory):
-    if not LESSONS:
-        pytest.skip("no lesson notebooks yet")
-    snapshot = tmp_path_factory.mktemp("lessons")
-    for path in LESSONS:  # a snapshot: lesson authors may rewrite a notebook while the tests run
-        shutil.copy(path, snapshot / path.name)
+    snapshot = snapshot_lessons(tmp_path_factory.mktemp("lessons"))
     report = handouts.build_handouts(snapshot, tmp_path_factory.mktemp("out") / "handouts", html=False,
                                      verbose=False)
     return snapshot, report
@@ -118,10 +137,12 @@ def test_every_lesson_has_a_handout_without_solutions(real_handouts):
         handout = nbformat.read(path, as_version=4)
         assert len(handout.cells) == len(lesson.cells)
         text = "\n".join(c.source for c in handout.cells if c.cell_type == "markdown")
-        assert not re.search(r"<summary\b[^>]*>\s*(<[^>]+>\s*)*Solution", text, re.I), f"{path.name} leaks a solution"
-        solutions = sum(len(handouts.SOLUTION_BLOCK.findall(c.source)) for c in lesson.cells
-                        if c.cell_type == "markdown")
+        assert not LEAK.search(text), f"{path.name} leaks a solution"
+        lesson_text = "\n".join(c.source for c in lesson.cells if c.cell_type == "markdown")
+        solutions = len(cells_with_tag(lesson, SOLUTION_TAG))
+        assert len(LEAK.findall(lesson_text)) == solutions, f"{path.name}: a solution block outside a tagged cell"
         assert text.count(handouts.SOLUTION_LINE) == solutions == report.solutions_removed[path.name]
+        assert cells_with_tag(handout, SOLUTION_TAG) == []
 
 
 def test_check_outputs_are_cleared_and_other_outputs_kept(real_handouts):
@@ -129,7 +150,7 @@ def test_check_outputs_are_cleared_and_other_outputs_kept(real_handouts):
     for path in report.notebooks:
         lesson = nbformat.read(snapshot / path.name, as_version=4)
         handout = nbformat.read(path, as_version=4)
-        for before, after in zip(lesson.cells, handout.cells):
+        for before, after in zip(lesson.cells, handout.cells, strict=True):
             if handouts.is_check_cell(before):
                 text = "".join(o.get("text", "") for o in after.outputs)
                 assert not any(mark in text for mark in handouts.VERDICT_PREFIXES), f"{path.name}: a verdict is left"
@@ -139,9 +160,8 @@ def test_check_outputs_are_cleared_and_other_outputs_kept(real_handouts):
 
 
 def test_verdict_marks_match_the_self_checks():
-    from helpers.ui.checks import _ICONS
-
-    assert all(icon.startswith(handouts.VERDICT_PREFIXES) for icon in _ICONS.values())
+    for status in (PASS, HINT, TODO):
+        assert str(Verdict(status, "message")).startswith(handouts.VERDICT_PREFIXES), status
 
 
 def test_lessons_with_exercises_lose_their_solutions():
@@ -150,4 +170,4 @@ def test_lessons_with_exercises_lose_their_solutions():
         if path.name.startswith("00_"):
             continue
         _, removed, cleared = handouts.make_handout(nbformat.read(path, as_version=4))
-        assert removed >= 1, f"{path.name}: no <details><summary>Solution block found"
+        assert removed >= 1, f"{path.name}: no solution cell (tagged {SOLUTION_TAG!r}) found"

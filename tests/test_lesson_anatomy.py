@@ -1,6 +1,7 @@
 """Every lesson opens the same way (time, needs, run time, objectives, a list of sections), and the list of sections
 is the notebook's real table of contents: a section promised in the opening has its heading, and no heading is
-missing from the list."""
+missing from the list. Every exercise solution is a markdown cell of its own, tagged ``solution`` (how the site,
+the slides and the handouts find it), holding one folded ``<details>`` block (so it stays folded in JupyterLab)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import re
 import nbformat
 import pytest
 
-from helpers import PROJECT_ROOT
+from helpers.publishing.notebooks import SOLUTION_SUMMARY, SOLUTION_TAG, cells_with_tag, find_lessons
 
-LESSONS = sorted((PROJECT_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LESSONS = find_lessons()
 
 
 def section_list(opening: str) -> list[str]:
@@ -43,3 +44,19 @@ def test_the_opening_lists_exactly_the_sections_the_lesson_has(path):
     headings = numbered_headings(nb)
     assert headings == [str(n) for n in range(1, len(headings) + 1)], f"{path.name}: headings {headings}"
     assert section_list(opening) == headings, f"{path.name}: opening lists {section_list(opening)}, has {headings}"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_each_solution_is_a_tagged_cell_holding_one_folded_block(path):
+    nb = nbformat.read(path, as_version=4)
+    solutions = cells_with_tag(nb, SOLUTION_TAG)
+    summaries = [c for c in nb.cells if c.cell_type == "markdown" for _ in SOLUTION_SUMMARY.finditer(c.source)]
+    assert len(summaries) == len(solutions), f"{path.name}: a <summary>Solution outside a cell tagged 'solution'"
+    for cell in solutions:
+        text = cell.source.strip()
+        assert cell.cell_type == "markdown", f"{path.name}: solution cell {cell.get('id')} is not markdown"
+        assert text.startswith("<details>") and text.endswith("</details>") and text.count("<details") == 1, \
+            f"{path.name}: solution cell {cell.get('id')} is not exactly one <details> block"
+        assert "<details open" not in text, f"{path.name}: solution cell {cell.get('id')} is unfolded"
+    if not path.name.startswith("00_"):
+        assert solutions, f"{path.name}: no exercise solution (a markdown cell tagged 'solution')"

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from helpers.publishing.notebooks import find_lessons
+
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = find_lessons(ROOT / "notebooks")
 pytestmark = pytest.mark.slow
 
 

@@ -1,4 +1,5 @@
-"""`python -m helpers.publishing.publish URL`: the repository address, the Colab cells and the README badges, in a copy."""
+"""`python -m helpers.publishing.publish URL`: the repository address, the Colab cells and the README badges, in a
+copy."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from helpers import PROJECT_ROOT, project
 from helpers.publishing import colab, publish, site
+from helpers.publishing.notebooks import COLAB_TAG, find_lessons, has_tag
 
 URL = "https://github.com/someone/persona-course"
 
@@ -36,7 +38,7 @@ def snapshot(root):
 
 
 def colab_cells(path):
-    return [c for c in nbformat.read(path, as_version=4).cells if colab.is_colab_cell(c)]
+    return [c for c in nbformat.read(path, as_version=4).cells if has_tag(c, COLAB_TAG)]
 
 
 def test_publish_records_the_address_adds_the_cells_and_the_badges(root):
@@ -47,7 +49,8 @@ def test_publish_records_the_address_adds_the_cells_and_the_badges(root):
     for path in report.notebooks:
         nb = nbformat.read(path, as_version=4)
         assert [c.cell_type for c in nb.cells] == ["markdown", "code", "code", "markdown"]
-        assert colab.is_colab_cell(nb.cells[1]) and nb.cells[1].source == colab.first_cell(url=URL)
+        assert has_tag(nb.cells[1], COLAB_TAG) and nb.cells[1].source == colab.first_cell(url=URL)
+        assert nb.cells[1].id == COLAB_TAG
         assert nb.cells[2].source == "x = 1"
     readme = (root / "README.md").read_text()
     lines = readme.splitlines()
@@ -95,7 +98,7 @@ def test_a_broken_badge_block_changes_nothing(root, published, extra):
 
 def test_a_folder_without_lessons_is_refused(tmp_path):
     (tmp_path / "notebooks").mkdir()
-    with pytest.raises(ValueError, match="no lessons"):
+    with pytest.raises(ValueError, match="no lesson notebooks"):
         publish.publish(URL, tmp_path)
 
 
@@ -119,9 +122,10 @@ def test_the_course_is_consistently_published_or_not():
     """Either no address and no Colab cell or badge anywhere, or the recorded address everywhere."""
     url = project.published_url()
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    lessons = sorted((PROJECT_ROOT / "notebooks").glob(publish.LESSON_GLOB))
+    lessons = find_lessons(PROJECT_ROOT / "notebooks")
     if url is None:
-        assert publish.BADGES_START not in readme, "badges without an address: run python -m helpers.publishing.publish URL"
+        assert publish.BADGES_START not in readme, \
+            "badges without an address: run python -m helpers.publishing.publish URL"
         assert not any(colab_cells(path) for path in lessons), "a Colab cell without an address"
     else:
         assert publish.badges(url) in readme, "README badges are stale: run python -m helpers.publishing.publish again"

@@ -2,7 +2,9 @@
 
 A throwaway demo notebook (made and executed in a temp folder, never in notebooks/) carries every kind of output
 the site converts: plotly figures (one with a permission toggle as plotly buttons, one with a slider), an
-ipywidgets panel, printed text, a table, and a solution in a ``<details open>`` block. The browser tests
+ipywidgets panel, printed text, a table, and a solution cell (tagged ``solution``) in a ``<details open>`` block.
+The helpers the site is built from have their own tests (test_rendering.py, test_course_map.py,
+test_publishing_notebooks.py, and test_browser.py for the browser and the timings). The browser tests
 (tests/test_browser.py) and the live-lab test (tests/test_live_lab.py) reuse it through :func:`demo_notebook`.
 """
 
@@ -21,6 +23,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers import PROJECT_ROOT
 from helpers.publishing import site
+from helpers.publishing.notebooks import PLOTLY_MIME, SOLUTION_TAG, cells_with_tag, find_lessons, read_notebook
+from helpers.publishing.rendering import WIDGET_NOTE, remote_references
 
 DEMO_NAME = "99_demo_lesson.ipynb"
 #: Labels of the demo's permission toggle (plotly buttons) and its ipywidgets twin.
@@ -62,17 +66,20 @@ _DEMO_CELLS = [
              "twin"),
     ("code", "print('Figure: misalignment with and without the permission note.')\n"
              "pd.DataFrame(RATES, index=['honest', 'cheat'])"),
-    ("markdown", "## 3. Exercise\n\nWhat does the note change?\n\n"
-                 "<details open><summary>Solution</summary>\n\nThe note makes cheating say nothing about "
-                 "character.\n\n</details>\n\nA [link to the paper](https://example.org/paper) "
-                 "is fine: it loads nothing until clicked."),
+    ("markdown", "## 3. Exercise\n\nWhat does the note change?"),
+    ("solution", "<details open><summary>Solution</summary>\n\nThe note makes cheating say nothing about "
+                 "character.\n\n</details>"),
+    ("markdown", "A [link to the paper](https://example.org/paper) is fine: it loads nothing until clicked."),
 ]
 
 
 def write_demo_notebook(folder: Path, execute: bool = True) -> Path:
     """Write the demo notebook into ``folder`` (executed in a kernel when ``execute``) and return its path."""
-    nb = new_notebook(cells=[new_markdown_cell(src) if kind == "markdown" else new_code_cell(src)
+    nb = new_notebook(cells=[new_code_cell(src) if kind == "code" else new_markdown_cell(src)
                              for kind, src in _DEMO_CELLS])
+    for cell, (kind, _) in zip(nb.cells, _DEMO_CELLS, strict=True):
+        if kind == "solution":
+            cell.metadata["tags"] = [SOLUTION_TAG]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     if execute:
         from nbclient import NotebookClient
@@ -102,7 +109,7 @@ def copy_demo(folder: Path) -> Path:
 
 
 def real_notebooks() -> list[Path]:
-    return site.find_notebooks(PROJECT_ROOT / "notebooks")
+    return find_lessons(PROJECT_ROOT / "notebooks")
 
 
 class _Collector(HTMLParser):
@@ -155,7 +162,7 @@ def test_plotly_js_is_shipped_once_and_is_plotlys_own_bundle(demo_site):
 
 def test_every_plotly_output_becomes_a_div_and_a_newplot_call(demo_site):
     nb = nbformat.read(demo_notebook(), as_version=4)
-    expected = sum(site.PLOTLY_MIME in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
+    expected = sum(PLOTLY_MIME in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
                    for o in c.outputs)
     assert expected == 2
     page = (demo_site.site_dir / "99_demo_lesson.html").read_text()
@@ -164,13 +171,13 @@ def test_every_plotly_output_becomes_a_div_and_a_newplot_call(demo_site):
     assert len(divs) == expected == demo_site.lessons[0].figures
     for div_id in divs:
         assert f'Plotly.newPlot("{div_id}", ' in page
-    assert site.PLOTLY_MIME not in page
+    assert PLOTLY_MIME not in page
     assert 'data-figures="2"' in page
 
 
 def test_widget_views_become_a_note_and_widget_state_is_dropped(demo_site):
     page = (demo_site.site_dir / "99_demo_lesson.html").read_text()
-    assert page.count(site.WIDGET_NOTE) == 1
+    assert page.count(WIDGET_NOTE) == 1
     assert "widget-state" not in page and "widget-view" not in page and "VBox(children" not in page
 
 
@@ -179,7 +186,7 @@ def test_no_cdn_requirejs_mathjax_or_widget_manager(demo_site):
         text = page.read_text().lower()
         for needle in ("require.js", "requirejs", "mathjax", "unpkg", "jsdelivr", "cdn.", "@jupyter-widgets"):
             assert needle not in text, f"{page.name} mentions {needle!r}"
-        assert site.remote_references(page.read_text()) == []
+        assert remote_references(page.read_text()) == []
         for tag, attrs in parse(page):
             for key in ("src", "href"):
                 value = attrs.get(key) or ""
@@ -192,6 +199,23 @@ def test_solutions_stay_collapsed(demo_site):
     assert any("<details open>" in c.source for c in nb.cells)  # the demo tries to open one
     details = [a for t, a in parse(demo_site.site_dir / "99_demo_lesson.html") if t == "details"]
     assert details and all("open" not in attrs for attrs in details)
+    page = (demo_site.site_dir / "99_demo_lesson.html").read_text()
+    block = page[page.index("<details"):page.index("</details>")]
+    assert "The note makes cheating say nothing about character." in block, "the solution stays inside its block"
+
+
+def test_a_solution_cell_without_its_own_block_is_folded(tmp_path):
+    """The tag, not the markup, makes a solution: a tagged cell in plain Markdown is folded on the page too."""
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    solution = new_markdown_cell("The answer is **42**.", metadata={"tags": [SOLUTION_TAG]})
+    nb = new_notebook(cells=[new_markdown_cell("# 01 · Folded\n\n## 1. Exercise\n\nHow much?"), solution])
+    nbformat.write(nb, notebooks / "01_folded.ipynb")
+    report = site.build_site(notebooks, tmp_path / "site", readme=tmp_path / "no-readme.md", verbose=False)
+    page = (report.site_dir / "01_folded.html").read_text()
+    assert re.search(r"<details><summary>Solution</summary>\s*<p>The answer is <strong>42</strong>.</p>\s*"
+                     r"</details>", page), "the tagged cell is not folded"
+    assert page.count("<details") == 1 and "celltag_solution" in page
 
 
 def test_navigation_links_resolve(demo_site):
@@ -264,8 +288,16 @@ def test_bad_input_raises_value_errors(tmp_path):
         site.plotly_figure_html({"data": []}, "1 bad")
     with pytest.raises(ValueError, match="figure"):
         site.plotly_figure_html([1, 2], "fig")
-    with pytest.raises(ValueError, match="site_dir"):
-        site.measure_time_to_interactive(tmp_path)
+
+
+def test_the_command_line_builds_or_says_what_is_wrong(tmp_path, capsys):
+    assert site.main(["--notebooks", str(tmp_path / "missing")]) == 1
+    assert capsys.readouterr().err.startswith("error: notebooks_dir=")
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    write_demo_notebook(notebooks, execute=False)
+    assert site.main(["--notebooks", str(notebooks), "--out", str(tmp_path / "site")]) == 0
+    assert f"open {(tmp_path / 'site' / 'index.html').as_uri()}" in capsys.readouterr().out
 
 
 def test_a_page_that_would_load_from_a_cdn_fails_the_build(tmp_path):
@@ -287,17 +319,6 @@ def test_figure_json_cannot_break_out_of_its_script():
     assert json.loads(payload)["config"]["responsive"] is True
 
 
-def test_close_details_and_remote_references():
-    assert site.close_details('<details open class="x"><summary>S</summary></details>') == \
-        '<details class="x"><summary>S</summary></details>'
-    assert site.close_details("<details open><p>opened</p></details>") == "<details><p>opened</p></details>"
-    assert site.close_details('<DETAILS OPEN="">') == "<DETAILS>"
-    assert site.remote_references('<a href="https://arxiv.org/abs/1">paper</a>') == []
-    assert site.remote_references('<img src="//example.org/x.png">')
-    assert site.remote_references('<link rel="stylesheet" href="https://example.org/x.css">')
-    assert site.remote_references("<style>@import url('https://fonts.example/x.css');</style>")
-
-
 # -- the real course ---------------------------------------------------------------------------------------------
 
 def test_real_course_builds_within_the_size_budget(tmp_path):
@@ -307,8 +328,12 @@ def test_real_course_builds_within_the_size_budget(tmp_path):
     for lesson in report.lessons:
         page = (report.site_dir / lesson.href).read_text()
         assert page.count("Plotly.newPlot(") == lesson.figures
-        assert page.count(site.WIDGET_NOTE) == lesson.widgets
-        assert all("open" not in a for t, a in parse(report.site_dir / lesson.href) if t == "details")
+        assert page.count(WIDGET_NOTE) == lesson.widgets
+        details = [a for t, a in parse(report.site_dir / lesson.href) if t == "details"]
+        assert all("open" not in a for a in details)
+        solutions = len(cells_with_tag(read_notebook(lesson.source), SOLUTION_TAG))
+        assert len(details) == solutions == page.count("celltag_solution"), \
+            f"{lesson.href}: one folded block per solution"
 
 
 def test_the_same_notebooks_give_the_same_site(tmp_path):
@@ -319,14 +344,3 @@ def test_the_same_notebooks_give_the_same_site(tmp_path):
     assert first.sizes == second.sizes
     for name in first.sizes:
         assert (first.site_dir / name).read_bytes() == (second.site_dir / name).read_bytes(), name
-
-
-def test_markdown_solutions_stay_inside_their_collapsed_block():
-    from helpers.publishing.site import render_details_markdown
-    source = ("Before\n\n<details><summary>Solution</summary>\n\nThe answer is **42**.\n\n```python\nx = 1\n\ny = 2\n```\n"
-              "\n</details>\n\nAfter")
-    out = render_details_markdown(source)
-    block = out[out.index("<details>"):out.index("</details>") + len("</details>")]
-    assert "<strong>42</strong>" in block and "<pre" in block and "&#10;" in block
-    assert "\n\n" not in block
-    assert out.startswith("Before\n\n") and out.endswith("\n\nAfter")

@@ -1,65 +1,28 @@
-"""Slide decks (helpers.publishing.slides): slides chosen by rule from the notebook, one offline HTML deck per lesson."""
+"""Slide decks (helpers.publishing.slides): one offline HTML deck per lesson. Which slides a lesson gets is tested in
+test_slide_plan.py."""
 
 from __future__ import annotations
 
 import re
-import shutil
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from test_publishing_notebooks import snapshot_lessons
+from test_slide_plan import made_up_lesson
 
-from helpers.publishing import accessibility, site, slides
+from helpers.publishing import accessibility, slides
+from helpers.publishing.browser import launch_chromium, offline_only
+from helpers.publishing.notebooks import NOTEBOOKS_DIR, count_outputs, find_lessons, headings
+from helpers.publishing.rendering import plotly_js_path, remote_references
+from helpers.publishing.slide_plan import SKIPPED_SECTIONS, slide_plan
 
-LESSONS = sorted(slides.NOTEBOOKS_DIR.glob(slides.LESSON_GLOB))
-PLOTLY = "application/vnd.plotly.v1+json"
-
-
-def fig(title):
-    return new_output("display_data", data={PLOTLY: {"data": [{"type": "bar", "y": [1]}],
-                                                     "layout": {"title": {"text": title}, "height": 500}},
-                                            "text/plain": "Figure()"})
-
-
-def made_up_lesson():
-    return new_notebook(cells=[
-        new_markdown_cell("# 97 · Made up\n\nA one-line summary.\n\n**Time:** 5 min\n\nBy the end you can:\n1. a;\n"
-                          "2. b.\n\n1. Intro · 2. Plots · 3. Exercises"),
-        new_code_cell("import x"),
-        new_markdown_cell("## 1. Intro\n\nShort.\n\nThis paragraph explains the section at some length, with more "
-                          "than twenty words, so that the slide shows it instead of the short lead-in above."),
-        new_markdown_cell("## 2. Plots\n\nTwo figures follow; the first one is on the slide and it is long "
-                          "enough to count as the paragraph of this section, twenty words at least here."),
-        new_code_cell("f", outputs=[fig("First figure"),
-                                    new_output("stream", name="stdout", text="Figure: First figure. Text.\n")]),
-        new_code_cell("g", outputs=[fig("Second figure")]),
-        new_markdown_cell("## 3. Exercises\n\n### Exercise 1 · Guess   (⏱ 5 min · ★☆☆)\nGuess.\n\n"
-                          "<details><summary>Solution</summary>SECRET ANSWER</details>"),
-        new_markdown_cell("### Exercise 2 · Compute   (⏱ 10 min · ★★☆)\nCompute."),
-        new_markdown_cell("## 4. Summary\n\n- first point\n- second point\n\n## Questions to discuss\n\n1. Why?\n\n"
-                          "## References\n\n- A. Author (2026)."),
-    ])
-
-
-def test_slide_plan_follows_the_rule():
-    plan = slides.slide_plan(made_up_lesson())
-    assert [s.kind for s in plan] == ["title", "section", "section", "section", "summary", "questions"]
-    title = plan[0]
-    assert title.heading == "97 · Made up" and "A one-line summary." in title.markdown and "1. a;" in title.markdown
-    assert "Intro · 2. Plots" not in title.markdown, "the section map is not on the title slide"
-    assert plan[1].markdown.startswith("This paragraph explains") and plan[1].figure is None
-    assert plan[2].figure["layout"]["title"]["text"] == "First figure"
-    assert plan[2].caption == "Figure: First figure. Text."
-    assert plan[3].markdown.splitlines() == ["- Exercise 1 · Guess   (⏱ 5 min · ★☆☆)",
-                                             "- Exercise 2 · Compute   (⏱ 10 min · ★★☆)"]
-    assert plan[4].markdown == "- first point\n- second point" and plan[5].markdown == "1. Why?"
-    assert all("SECRET" not in s.markdown and "References" not in s.heading for s in plan)
+LESSONS = find_lessons(NOTEBOOKS_DIR)
 
 
 def test_deck_is_offline_and_fits_figures_to_the_slide(tmp_path):
-    page, count = slides.render_deck(slides.slide_plan(made_up_lesson()), "97 · Made up")
+    page, count = slides.render_deck(slide_plan(made_up_lesson()), "97 · Made up")
     assert count == 1
-    assert site.remote_references(page) == []
+    assert remote_references(page) == []
     assert page.count('<section class="slide') == 6 and page.count(" hidden>") == 5
     assert '<script defer src="assets/plotly.min.js">' in page
     assert '"height":500' not in page, "a slide figure fills its box: the notebook's fixed height is dropped"
@@ -72,6 +35,7 @@ def test_bad_input(tmp_path):
         slides.build_slides(tmp_path / "nowhere", tmp_path / "out", verbose=False)
     with pytest.raises(ValueError, match="holds no lesson notebooks"):
         slides.build_slides(tmp_path, tmp_path / "out", verbose=False)
+    assert not (tmp_path / "out").exists(), "nothing is written before the lessons are found"
     (tmp_path / "97_made_up.ipynb").write_text(nbformat.writes(made_up_lesson()))
     foreign = tmp_path / "mine"
     foreign.mkdir()
@@ -85,11 +49,7 @@ def test_bad_input(tmp_path):
 
 @pytest.fixture(scope="module")
 def real_decks(tmp_path_factory):
-    if not LESSONS:
-        pytest.skip("no lesson notebooks yet")
-    snapshot = tmp_path_factory.mktemp("lessons")
-    for path in LESSONS:  # a snapshot: lesson authors may rewrite a notebook while the tests run
-        shutil.copy(path, snapshot / path.name)
+    snapshot = snapshot_lessons(tmp_path_factory.mktemp("lessons"))
     return snapshot, slides.build_slides(snapshot, tmp_path_factory.mktemp("out") / "slides", verbose=False)
 
 
@@ -99,10 +59,9 @@ def test_one_deck_per_lesson_with_title_sections_and_summary(real_decks):
     index = (report.out_dir / "index.html").read_text(encoding="utf-8")
     for path in sorted(snapshot.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        plan = slides.slide_plan(nb)
-        sections = [text for _, level, text in accessibility.headings(nb)
-                    if level == 2 and not slides.SKIPPED_SECTIONS.search(text)]
-        assert plan[0].kind == "title" and plan[0].heading == accessibility.headings(nb)[0][2]
+        plan = slide_plan(nb)
+        sections = [text for _, level, text in headings(nb) if level == 2 and not SKIPPED_SECTIONS.search(text)]
+        assert plan[0].kind == "title" and plan[0].heading == headings(nb)[0][2]
         assert [s.heading for s in plan[1:]] == sections, f"{path.name}: one slide per section"
         assert any(s.kind == "summary" for s in plan), f"{path.name}: no summary slide"
         with_figures = [s for s in plan if s.figure is not None]
@@ -111,7 +70,7 @@ def test_one_deck_per_lesson_with_title_sections_and_summary(real_decks):
             assert all(s.caption.startswith("Figure:") for s in with_figures), f"{path.name}: a slide figure " \
                 "without its text alternative as caption"
         page = (report.out_dir / f"{path.stem}.html").read_text(encoding="utf-8")
-        assert site.remote_references(page) == []
+        assert remote_references(page) == []
         assert not re.search(r"<summary\b[^>]*>\s*Solution", page, re.I), f"{path.name}: a solution on a slide"
         assert f'href="{path.stem}.html"' in index
 
@@ -119,9 +78,9 @@ def test_one_deck_per_lesson_with_title_sections_and_summary(real_decks):
 def test_decks_of_lessons_with_figures_show_figures(real_decks):
     snapshot, report = real_decks
     for path in sorted(snapshot.glob("*.ipynb")):
-        if site.count_outputs(nbformat.read(path, as_version=4))["figures"]:
+        if count_outputs(nbformat.read(path, as_version=4))["figures"]:
             assert report.decks[f"{path.stem}.html"]["figures"] >= 1, path.name
-    assert (report.out_dir / "assets" / "plotly.min.js").read_bytes() == site.plotly_js_path().read_bytes()
+    assert (report.out_dir / "assets" / "plotly.min.js").read_bytes() == plotly_js_path().read_bytes()
 
 
 def test_keyboard_navigation_and_figures_in_chromium(needs_browser, real_decks):
@@ -133,7 +92,7 @@ def test_keyboard_navigation_and_figures_in_chromium(needs_browser, real_decks):
 
     requests, errors = [], []
     with sync_playwright() as playwright:
-        browser = site.launch_chromium(playwright)
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -141,14 +100,14 @@ def test_keyboard_navigation_and_figures_in_chromium(needs_browser, real_decks):
 
             def route(r):
                 requests.append(r.request.url)
-                site.offline_only(r)
+                offline_only(r)
 
             page.route("**/*", route)
             page.goto((report.out_dir / name).as_uri(), wait_until="load")
             page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=20_000)
             assert page.evaluate("document.documentElement.dataset.slide") == "1"
             assert page.locator(".slide:not([hidden])").count() == 1
-            plan = slides.slide_plan(nbformat.read(snapshot / name.replace(".html", ".ipynb"), as_version=4))
+            plan = slide_plan(nbformat.read(snapshot / name.replace(".html", ".ipynb"), as_version=4))
             first_figure = next(n for n, slide in enumerate(plan, start=1) if slide.figure is not None)
             for _ in range(first_figure - 1):
                 page.keyboard.press("ArrowRight")

@@ -1,8 +1,8 @@
 """Running the course on Google Colab: a guarded install that only ever acts on Colab.
 
 On Colab a lesson opens alone, without the rest of the repository: no ``helpers`` package, no ``data/`` folder, and
-the runtime's own package versions. Once the course is published, ``python -m helpers.publishing.publish URL`` puts three
-lines (:func:`first_cell` returns them) just before each lesson's first code cell; **on Colab only** they
+the runtime's own package versions. Once the course is published, ``python -m helpers.publishing.publish URL`` puts
+three lines (:func:`first_cell` returns them) just before each lesson's first code cell; **on Colab only** they
 
 1. clone the course repository into ``/content/persona-course`` (once per runtime),
 2. put the clone on ``sys.path`` and call :func:`colab_setup`, which installs the clone with its pinned packages
@@ -25,18 +25,11 @@ import os
 import shlex
 import subprocess
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from copy import deepcopy
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from helpers.project import PYPROJECT, published_url, read_pins
 
-if TYPE_CHECKING:
-    from nbformat import NotebookNode
-
-#: The tag of the Colab install cell at the top of a published lesson (the static site and slides leave it out).
-COLAB_TAG = "colab-setup"
 #: The branch or tag the Colab cell clones and the badges open.
 REPOSITORY_REF = "main"
 #: Where the Colab cell clones the course (Colab's working folder is /content).
@@ -61,7 +54,8 @@ def repository_url(pyproject: Path = PYPROJECT) -> str:
     url = os.environ.get("PERSONA_COURSE_REPO", "").strip() or published_url(pyproject)
     if url is None:
         raise RuntimeError("the course has no public repository address yet: once it is published, run "
-                           "`python -m helpers.publishing.publish https://github.com/OWNER/NAME` (or set PERSONA_COURSE_REPO)")
+                           "`python -m helpers.publishing.publish https://github.com/OWNER/NAME` "
+                           "(or set PERSONA_COURSE_REPO)")
     if not url.startswith(("https://", "git@", "file://", "/")):
         raise ValueError(f"repository address {url!r}; expected an https:// or git@ URL, a file:// URL or a path")
     return url
@@ -112,7 +106,8 @@ def stale_imports(pins: dict[str, str], loaded: dict[str, str]) -> dict[str, tup
     return stale
 
 
-def _loaded_versions() -> dict[str, str]:
+def loaded_versions() -> dict[str, str]:
+    """Version of each of :data:`RUNTIME_PACKAGES` that the running kernel has already imported."""
     versions = {}
     for name in RUNTIME_PACKAGES:
         module = sys.modules.get(name)
@@ -138,9 +133,10 @@ def colab_setup(target: Path = COLAB_DIR, run: Callable[[Sequence[str]], int] | 
         sys.path.insert(0, str(target))
     status = run(install_command(target))
     if status != 0:
-        raise RuntimeError(f"installing the course failed (exit status {status}): {shlex.join(install_command(target))}")
+        raise RuntimeError(f"installing the course failed (exit status {status}): "
+                           f"{shlex.join(install_command(target))}")
     _enable_widgets()
-    stale = stale_imports(read_pins(target / "pyproject.toml"), _loaded_versions())
+    stale = stale_imports(read_pins(target / "pyproject.toml"), loaded_versions())
     if stale:
         names = ", ".join(f"{n} {old} -> {new}" for n, (old, new) in sorted(stale.items()))
         print(f"Installed the course's pinned packages ({names}). Restart once: Runtime -> Restart session, then run "
@@ -176,19 +172,6 @@ def binder_url(notebook: str = "notebooks/00_start_here.ipynb", url: str | None 
     if not repo.startswith(prefix):
         raise ValueError(f"url={repo!r}; this link form is for GitHub repositories, expected {prefix}OWNER/NAME")
     return f"https://mybinder.org/v2/gh/{repo[len(prefix):]}/{ref}?urlpath=lab/tree/{notebook.lstrip('/')}"
-
-
-def is_colab_cell(cell: Mapping) -> bool:
-    """True for the Colab install cell that :mod:`helpers.publishing.publish` puts at the top of a lesson."""
-    return COLAB_TAG in cell.get("metadata", {}).get("tags", [])
-
-
-def without_colab_cell(nb: NotebookNode) -> NotebookNode:
-    """A copy of ``nb`` without its Colab install cell: readers of the static site and slides have nothing to
-    install, and the cell would only puzzle them."""
-    copy = deepcopy(nb)
-    copy.cells = [cell for cell in nb.cells if not is_colab_cell(cell)]
-    return copy
 
 
 if __name__ == "__main__":  # pragma: no cover - a convenience for the person preparing the notebooks

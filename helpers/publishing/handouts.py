@@ -2,13 +2,13 @@
 
 The handouts are the lessons without their solutions, for a class where students should try the exercises first:
 
-- ``handouts/notebooks/NN_name.ipynb``: each lesson notebook (``notebooks/[0-9][0-9]_*.ipynb``, found automatically)
-  with every ``<details><summary>Solution...</summary> ... </details>`` block replaced by the line
-  :data:`SOLUTION_LINE`, and the self-checks' own outputs cleared in the cells that call ``exercise_N_M(...)`` (the
-  printed verdict and the return value; anything else such a cell prints, like a table the exercise needs, stays),
-  so nothing printed there gives an answer away. All other outputs (figures, tables) are kept, so the
-  handout reads like the lesson; a student runs it in JupyterLab from a copy of the repository (the handout
-  notebooks import ``helpers`` like the lessons do);
+- ``handouts/notebooks/NN_name.ipynb``: each lesson notebook (``notebooks/[0-9][0-9]_*.ipynb``, found by
+  :func:`helpers.publishing.notebooks.find_lessons`) with every solution cell (tagged ``solution``) replaced by a
+  markdown cell that says :data:`SOLUTION_LINE`, and the self-checks' own outputs cleared in the cells that call
+  ``exercise_N_M(...)`` (the printed verdict and the return value; anything else such a cell prints, like a table
+  the exercise needs, stays), so nothing printed there gives an answer away. All other outputs (figures, tables)
+  are kept, so the handout reads like the lesson; a student runs it in JupyterLab from a copy of the repository
+  (the handout notebooks import ``helpers`` like the lessons do);
 - ``handouts/site/``: the same handouts as static HTML, built by the course site's own builder
   (:func:`helpers.publishing.site.build_site`), so they open from disk with no network, like the course site.
 
@@ -18,10 +18,8 @@ build output (rebuilt from scratch each time; not committed).
 
 from __future__ import annotations
 
-import argparse
 import copy
 import re
-import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,11 +28,19 @@ import nbformat
 
 from helpers import PROJECT_ROOT
 from helpers.publishing import site
+from helpers.publishing.commands import builder_parser, run_build
+from helpers.publishing.course_map import README
+from helpers.publishing.notebooks import (
+    NOTEBOOKS_DIR,
+    SOLUTION_TAG,
+    find_lessons,
+    is_solution,
+    read_notebook,
+    require_tagged_solutions,
+)
+from helpers.publishing.rendering import prepare_folder
 
-NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 HANDOUTS_DIR = PROJECT_ROOT / "handouts"
-#: Lesson notebooks only (the instructor guide and scratch notebooks are not handed out).
-LESSON_GLOB = "[0-9][0-9]_*.ipynb"
 #: What a student sees where a solution was.
 SOLUTION_LINE = "Solution: see the instructor's copy"
 #: A note appended to each handout's opening cell.
@@ -43,29 +49,23 @@ HANDOUT_NOTE = ("> **Student handout.** The exercise solutions are not in this c
 #: The file that marks a folder as handouts this module built (so a rebuild may replace it).
 MARKER = ".course-handouts"
 
-#: A collapsed solution block: ``<details>`` whose ``<summary>`` starts with "Solution", up to its ``</details>``.
-SOLUTION_BLOCK = re.compile(
-    r"<details\b[^>]*>\s*<summary\b[^>]*>\s*(?:<[^>]+>\s*)*Solution\b.*?</summary>.*?</details>",
-    re.IGNORECASE | re.DOTALL)
 #: An exercise self-check call: ``check.exercise_1_2(...)``, ``lesson04.exercise_4_1(...)``.
 CHECK_CALL = re.compile(r"\bexercise_\d+_\d+\s*\(")
 #: How a self-check's printed verdict starts (helpers.ui.checks: "✅ Correct", "💡 Not yet", "⏳ Not attempted yet").
 VERDICT_PREFIXES = ("✅", "💡", "⏳")
 
 
-def strip_solutions(markdown: str) -> tuple[str, int]:
-    """The markdown with every solution block replaced by :data:`SOLUTION_LINE`, and how many were replaced.
-
-    Other ``<details>`` blocks (hints, background) are kept. An unclosed solution block raises ValueError rather
-    than leak the solution.
-    """
-    text, count = SOLUTION_BLOCK.subn(SOLUTION_LINE, markdown)
-    leftover = re.search(r"<summary\b[^>]*>\s*(?:<[^>]+>\s*)*Solution\b", text, re.IGNORECASE)
-    if leftover:
-        raise ValueError(f"markdown has a solution <summary> without a closing </details> near "
-                         f"{text[leftover.start():leftover.start() + 60]!r}; expected <details><summary>Solution"
-                         "</summary> ... </details>")
-    return text, count
+def without_solution(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The markdown cell that takes a solution cell's place in a handout: :data:`SOLUTION_LINE`, the same id and
+    metadata, without the solution tag (it is no longer a solution, and the site shows it as a plain line)."""
+    metadata = copy.deepcopy(cell.get("metadata", {}))
+    tags = [tag for tag in metadata.pop("tags", []) if tag != SOLUTION_TAG]
+    if tags:
+        metadata["tags"] = tags
+    placeholder = nbformat.v4.new_markdown_cell(SOLUTION_LINE, metadata=metadata)
+    if "id" in cell:
+        placeholder.id = cell.id
+    return placeholder
 
 
 def is_check_cell(cell: nbformat.NotebookNode) -> bool:
@@ -114,14 +114,20 @@ class HandoutReport:
 
 
 def make_handout(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int, int]:
-    """A student copy of one lesson: (handout, solutions removed, check outputs cleared). ``nb`` is not changed."""
+    """A student copy of one lesson: (handout, solutions removed, check outputs cleared). ``nb`` is not changed.
+
+    Solutions are the cells tagged ``solution``; a solution block in an untagged cell raises ValueError rather than
+    leak into the handout.
+    """
+    require_tagged_solutions(nb)
     handout = copy.deepcopy(nb)
     removed = cleared = 0
     noted = False
-    for cell in handout.cells:
-        if cell.cell_type == "markdown":
-            cell.source, count = strip_solutions(cell.source)
-            removed += count
+    for i, cell in enumerate(handout.cells):
+        if is_solution(cell):
+            handout.cells[i] = without_solution(cell)
+            removed += 1
+        elif cell.cell_type == "markdown":
             if not noted and re.search(r"^# ", cell.source, re.MULTILINE):
                 cell.source = cell.source.rstrip() + "\n\n" + HANDOUT_NOTE
                 noted = True
@@ -133,47 +139,20 @@ def make_handout(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int,
     return handout, removed, cleared
 
 
-def find_lessons(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """Every lesson notebook (``NN_name.ipynb``) of a folder, in file-name order."""
-    notebooks_dir = Path(notebooks_dir)
-    if not notebooks_dir.is_dir():
-        raise ValueError(f"notebooks_dir={str(notebooks_dir)!r} is not a folder; expected the lesson folder "
-                         f"(default {NOTEBOOKS_DIR})")
-    return sorted(notebooks_dir.glob(LESSON_GLOB))
-
-
-def prepare_folder(out_dir: Path, marker: str, builder: str, subfolder: str) -> None:
-    """Make ``out_dir`` an empty folder with ``subfolder`` in it and the ``marker`` file of the module that built it.
-
-    Only a folder with the same marker (an earlier build) or an empty folder is replaced; anything else raises
-    ValueError, so a mistyped ``--out`` never deletes someone's files. Shared by the handouts and the slides.
-    """
-    if out_dir.exists():
-        if not out_dir.is_dir():
-            raise ValueError(f"out_dir={str(out_dir)!r} is a file; expected a folder to build into")
-        if any(out_dir.iterdir()) and not (out_dir / marker).exists():
-            raise ValueError(f"out_dir={str(out_dir)!r} is not empty and was not built by {builder} "
-                             f"(no {marker} file); expected an empty folder or an earlier build")
-        shutil.rmtree(out_dir)
-    (out_dir / subfolder).mkdir(parents=True)
-    (out_dir / marker).write_text(f"built by `python -m {builder}`; rebuilt from scratch each time\n")
-
-
 def build_handouts(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = HANDOUTS_DIR, html: bool = True,
-                   readme: Path = site.README, verbose: bool = True) -> HandoutReport:
+                   readme: Path = README, verbose: bool = True) -> HandoutReport:
     """Write the handout notebooks (and, with ``html``, their static site) into ``out_dir``.
 
-    Raises ValueError for a missing notebooks folder, a folder with no lessons, or an ``out_dir`` that holds
-    something else; the site builder's errors (a page that would load from the network) propagate.
+    Raises ValueError for a missing notebooks folder, a folder with no lessons, an ``out_dir`` that holds
+    something else, or a solution in a cell not tagged ``solution``; the site builder's errors (a page that would
+    load from the network) propagate.
     """
     notebooks_dir, out_dir = Path(notebooks_dir), Path(out_dir)
-    lessons = find_lessons(notebooks_dir)
-    if not lessons:
-        raise ValueError(f"notebooks_dir={str(notebooks_dir)!r} holds no lesson notebooks ({LESSON_GLOB})")
+    lessons = find_lessons(notebooks_dir, required=True)
+    handouts = {path: make_handout(read_notebook(path)) for path in lessons}
     prepare_folder(out_dir, MARKER, "helpers.publishing.handouts", "notebooks")
     report = HandoutReport(out_dir)
-    for path in lessons:
-        handout, removed, cleared = make_handout(nbformat.read(path, as_version=4))
+    for path, (handout, removed, cleared) in handouts.items():
         target = out_dir / "notebooks" / path.name
         nbformat.write(handout, target)
         report.notebooks.append(target)
@@ -187,19 +166,11 @@ def build_handouts(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = HANDOUTS
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.publishing.handouts", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR, help="folder of lesson notebooks")
-    parser.add_argument("--out", type=Path, default=HANDOUTS_DIR, help="folder to write the handouts into")
+    parser = builder_parser("helpers.publishing.handouts", __doc__, HANDOUTS_DIR, "folder to write the handouts into")
     parser.add_argument("--no-html", action="store_true", help="write the notebooks only, not the HTML")
     args = parser.parse_args(argv)
-    try:
-        report = build_handouts(args.notebooks, args.out, html=not args.no_html)
-    except (ValueError, RuntimeError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    if report.site is not None:
-        print(f"open {(report.site.site_dir / 'index.html').resolve().as_uri()}")
-    return 0
+    return run_build(lambda: build_handouts(args.notebooks, args.out, html=not args.no_html),
+                     lambda r: r.site.site_dir / "index.html" if r.site is not None else None)[0]
 
 
 if __name__ == "__main__":

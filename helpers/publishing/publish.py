@@ -6,9 +6,10 @@ Run once the course has a public GitHub repository::
 
 It does three things, and running it again (with the same or a new address) replaces what it wrote before:
 
-1. records the address in ``pyproject.toml`` (``[project.urls] Repository``), where :mod:`helpers.publishing.colab` reads it;
-2. puts the Colab install cell (:func:`helpers.publishing.colab.first_cell`, tagged ``colab-setup``) just before the first
-   code cell of every lesson. Outside Colab the cell does nothing, so nbval and ``make execute`` are unaffected;
+1. records the address in ``pyproject.toml`` (``[project.urls] Repository``), where :mod:`helpers.publishing.colab`
+   reads it;
+2. puts the Colab install cell (:func:`helpers.publishing.colab.first_cell`, tagged ``colab-setup``) just before the
+   first code cell of every lesson. Outside Colab the cell does nothing, so nbval and ``make execute`` are unaffected;
    the static site and the slides leave it out;
 3. writes the "Open in Colab" and Binder badges into ``README.md`` between two marker comments.
 
@@ -28,7 +29,7 @@ import nbformat
 
 from helpers import PROJECT_ROOT
 from helpers.publishing import colab
-from helpers.publishing.handouts import LESSON_GLOB, find_lessons
+from helpers.publishing.notebooks import COLAB_TAG, find_lessons, read_notebook, without_tags
 
 BADGES_START = "<!-- badges: written by `python -m helpers.publishing.publish`; do not edit by hand -->"
 BADGES_END = "<!-- /badges -->"
@@ -66,9 +67,9 @@ def set_repository(pyproject: Path, url: str) -> str:
 
 def with_colab_cell(nb: nbformat.NotebookNode, url: str) -> nbformat.NotebookNode:
     """A copy of ``nb`` whose Colab install cell (for ``url``) sits just before its first code cell."""
-    published = colab.without_colab_cell(nb)
-    cell = nbformat.v4.new_code_cell(colab.first_cell(url=url), metadata={"tags": [colab.COLAB_TAG]})
-    cell.id = colab.COLAB_TAG  # a stable id keeps re-publishing diffs small
+    published = without_tags(nb, COLAB_TAG)
+    cell = nbformat.v4.new_code_cell(colab.first_cell(url=url), metadata={"tags": [COLAB_TAG]})
+    cell.id = COLAB_TAG  # a stable id keeps re-publishing diffs small
     first_code = next((i for i, c in enumerate(published.cells) if c.cell_type == "code"), len(published.cells))
     published.cells.insert(first_code, cell)
     return published
@@ -122,12 +123,10 @@ def publish(url: str, root: Path = PROJECT_ROOT) -> PublishReport:
     """
     url = check_url(url)
     root = Path(root)
-    lessons = find_lessons(root / "notebooks")
-    if not lessons:
-        raise ValueError(f"root={str(root)!r} has no lessons in notebooks/ ({LESSON_GLOB})")
+    lessons = find_lessons(root / "notebooks", required=True)
     pyproject = set_repository(root / "pyproject.toml", url)
     readme = with_badges((root / "README.md").read_text(encoding="utf-8"), url)
-    notebooks = {path: with_colab_cell(nbformat.read(path, as_version=4), url) for path in lessons}
+    notebooks = {path: with_colab_cell(read_notebook(path), url) for path in lessons}
     (root / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     (root / "README.md").write_text(readme, encoding="utf-8")
     for path, nb in notebooks.items():
