@@ -1,7 +1,7 @@
 """End to end in the live course: JupyterLab (with a token) + headless Chromium, run every cell, flip the toggle.
 
 The server runs on 127.0.0.1 with a random token, on a temp copy of lesson 04 (or of the demo notebook of
-tests/test_site.py while lesson 04 does not exist), with its own settings, config and runtime folders, so neither
+tests/course_samples.py while lesson 04 does not exist), with its own settings, config and runtime folders, so neither
 the repository's notebooks nor the user's JupyterLab state are touched. The test opens the notebook with the
 token, runs all cells, checks that no cell errored, clicks the ipywidgets permission toggle and checks that the
 figure changed. The server (and its kernels) are stopped at the end, also when the test fails.
@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from test_browser import SNAPSHOT_JS, lesson_04
-from test_site import copy_demo
+from course_samples import SNAPSHOT_JS, copy_demo, lesson_04
 
 from helpers import PROJECT_ROOT
-from helpers.publishing import site
+from helpers.publishing.browser import launch_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -221,7 +220,7 @@ def test_live_lesson_runs_and_the_permission_toggle_redraws(lab):
         old.unlink()
     page = None
     with sync_playwright() as playwright:
-        browser = site.launch_chromium(playwright)
+        browser = launch_chromium(playwright)
         try:
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             page = context.new_page()

@@ -31,7 +31,6 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor
 
 from helpers import PROJECT_ROOT
-from helpers.publishing.browser import launch_chromium as launch_chromium  # re-exported: tests/test_live_lab.py
 from helpers.publishing.browser import measure_page_timings
 from helpers.publishing.commands import builder_parser, run_build
 from helpers.publishing.course_map import README, Lesson, PlannedLesson, lesson_info, planned_lessons, readme_intro

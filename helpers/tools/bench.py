@@ -111,11 +111,13 @@ def page_timings() -> list[tuple[str, str, float, bool]]:
     import tempfile
 
     from helpers.publishing import site
+    from helpers.publishing.browser import measure_page_timings
+    from helpers.publishing.notebooks import NOTEBOOKS_DIR
 
     with tempfile.TemporaryDirectory() as folder:
-        built = site.build_site(site.NOTEBOOKS_DIR, Path(folder) / "site", verbose=False)
+        built = site.build_site(NOTEBOOKS_DIR, Path(folder) / "site", verbose=False)
         try:
-            timings = site.measure_page_timings(built.site_dir)
+            timings = measure_page_timings(built.site_dir)
         except Exception as err:  # no Chromium or Playwright here: say so instead of failing the benchmark
             print(f"(page timings skipped: {type(err).__name__}: {err})")
             return []

@@ -3,27 +3,13 @@ and text alternatives. Every builder of the publishing layer reads the notebooks
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import nbformat
 import pytest
+from course_samples import snapshot_lessons
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers import PROJECT_ROOT
 from helpers.publishing import notebooks as nbs
-
-
-def snapshot_lessons(folder: Path) -> Path:
-    """A copy of the committed lessons in ``folder`` (returned), for tests that build from them: lesson authors may
-    rewrite a notebook while the tests run. Skips the calling test while the course has no lesson."""
-    lessons = nbs.find_lessons()
-    if not lessons:
-        pytest.skip("no lesson notebooks yet")
-    folder.mkdir(parents=True, exist_ok=True)
-    for path in lessons:
-        shutil.copy(path, folder / path.name)
-    return folder
 
 
 def figure(title="A figure"):

@@ -1,7 +1,7 @@
 """The static site in a real browser: Debian's headless Chromium driven by Playwright (never a downloaded browser).
 
 Each test builds the site into a temp folder (the real course from notebooks/, and the demo notebook of
-tests/test_site.py) and opens its pages from disk. Every page must: draw every plotly figure its notebook holds,
+tests/course_samples.py) and opens its pages from disk. Every page must: draw every plotly figure its notebook holds,
 log no console error, request nothing that is not file:// or data: (every request is routed, recorded, and
 anything else aborted and reported), and keep solutions collapsed. Clicking the permission toggle (a plotly
 updatemenu button) must change the figure: on lesson 04 once it exists, always on the demo. A screenshot of every
@@ -18,13 +18,20 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_publishing_notebooks import snapshot_lessons
-from test_site import DEMO_NAME, DEMO_TOGGLE_LABELS, copy_demo, real_notebooks
+from course_samples import (
+    DEMO_NAME,
+    DEMO_TOGGLE_LABELS,
+    SNAPSHOT_JS,
+    copy_demo,
+    lesson_04,
+    real_notebooks,
+    snapshot_lessons,
+)
 
 from helpers import PROJECT_ROOT
 from helpers.publishing import site
 from helpers.publishing.browser import launch_chromium, measure_page_timings, measure_time_to_interactive
-from helpers.publishing.notebooks import PLOTLY_MIME, find_lessons
+from helpers.publishing.notebooks import PLOTLY_MIME
 from helpers.publishing.rendering import WIDGET_NOTE
 
 pytestmark = pytest.mark.browser
@@ -35,12 +42,6 @@ PERMISSION = re.compile(r"permission|inoculat", re.IGNORECASE)
 COURSE_PAGES = ["index.html"] + [f"{p.stem}.html" for p in real_notebooks()]
 DEMO_PAGES = ["index.html", DEMO_NAME.replace(".ipynb", ".html")]
 
-# A figure's visible state: its SVG layers without the controls (menus, sliders) and hover labels.
-SNAPSHOT_JS = """(gd) => Array.from(gd.querySelectorAll('svg.main-svg')).map((svg) => {
-    const copy = svg.cloneNode(true);
-    copy.querySelectorAll('.menulayer, .hoverlayer, .slider-container').forEach((el) => el.remove());
-    return copy.outerHTML;
-}).join('\\n')"""
 
 # Updatemenus of every graph on the page: [{graph, menu, type, active, labels, context}] from plotly's own layout.
 MENUS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd, graph) => {
@@ -73,11 +74,6 @@ TWINS_JS = """() => {
     });
     return missing;
 }"""
-
-
-def lesson_04() -> Path | None:
-    found = [path for path in find_lessons(PROJECT_ROOT / "notebooks") if path.name.startswith("04_")]
-    return found[0] if found else None
 
 
 def plotly_outputs(notebook: Path) -> int:

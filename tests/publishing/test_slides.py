@@ -7,7 +7,7 @@ import re
 
 import nbformat
 import pytest
-from test_publishing_notebooks import snapshot_lessons
+from course_samples import snapshot_lessons
 from test_slide_plan import made_up_lesson
 
 from helpers.publishing import accessibility, slides

@@ -7,8 +7,8 @@ import re
 
 import nbformat
 import pytest
+from course_samples import snapshot_lessons
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-from test_publishing_notebooks import snapshot_lessons
 
 from helpers.publishing import handouts
 from helpers.publishing.notebooks import PLOTLY_MIME as PLOTLY
