@@ -15,8 +15,8 @@ leave them out): they test
 cloned rather than ``pip install``-ed from its repository: ``data/`` (the world tables, shipped weights and results)
 is not part of the Python package, and ``helpers`` finds it next to itself (``helpers.PROJECT_ROOT``).
 
-What can be tested here is the guard and the commands (tests/publishing/test_colab.py); Colab itself cannot (no network, no
-Google runtime): notebooks/instructor_guide.md lists what to check by hand on Colab and Binder.
+What can be tested here is the guard and the commands (tests/publishing/test_colab.py); Colab itself cannot (no
+network, no Google runtime): notebooks/instructor_guide.md lists what to check by hand on Colab and Binder.
 """
 
 from __future__ import annotations

@@ -1,5 +1,4 @@
-"""Tests for helpers.experiments.curves: the shipped pretraining curve, smoothing, and the per-seed losses vs the
-floor."""
+"""helpers.experiments.curves: the shipped pretraining curve, smoothing, and the per-seed losses vs the floor."""
 
 from __future__ import annotations
 

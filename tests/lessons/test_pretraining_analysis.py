@@ -1,5 +1,4 @@
-"""Tests for helpers.lessons.pretraining.analysis: next-token distributions, seeded sampling, and the in-context views
-vs Bayes."""
+"""helpers.lessons.pretraining.analysis: next-token distributions, seeded sampling, in-context views vs Bayes."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Tests for helpers.lessons.pretraining.checks: every check passes the right answer, hints on a wrong one, and never
-raises."""
+"""helpers.lessons.pretraining.checks: every check passes the right answer, hints on a wrong one, never raises."""
 
 from __future__ import annotations
 

@@ -170,8 +170,7 @@ def test_paired_summary_counts_runs_that_reached_the_criterion():
 
 
 def test_lesson_05_prose_matches_the_shipped_results():
-    """Lesson 05's hand-written reading (section 3, summary) describes this file; regenerating it must re-check the
-    prose."""
+    """Lesson 05's hand-written reading (section 3, summary) describes this file: regenerating it re-checks it."""
     from helpers.experiments import summaries
 
     records = summaries.load_results("role-models")

@@ -1,6 +1,6 @@
-"""The text of a PDF that Chromium printed: enough for tests/publishing/test_accessibility.py to check what the site's print
-stylesheet puts on paper (no third-party PDF library is pinned). Not part of the course package: only that test
-reads PDFs."""
+"""The text of a PDF that Chromium printed: enough for tests/publishing/test_accessibility.py to check what the
+site's print stylesheet puts on paper (no third-party PDF library is pinned). Not part of the course package: only
+that test reads PDFs."""
 
 from __future__ import annotations
 

@@ -6,10 +6,9 @@
   post-training modes.
 
 Nothing is computed on interaction: the states come from :func:`helpers.lessons.assistant.analysis.evidence_states` and
-:func:`helpers.lessons.assistant.analysis.post_training_run`, and each interaction only picks a state and redraws its
-figure.
-The plotly-native twins of both panels are :func:`helpers.lessons.assistant.figures.evidence_twin` and
-:func:`helpers.lessons.assistant.figures.trajectory_twin`.
+:func:`helpers.lessons.assistant.post_training.post_training_run`, and each interaction only picks a state
+and redraws its figure. The plotly-native twins of both panels are
+:func:`helpers.lessons.assistant.figures.evidence_twin` and :func:`helpers.lessons.assistant.figures.trajectory_twin`.
 """
 
 from __future__ import annotations

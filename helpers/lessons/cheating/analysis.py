@@ -1,8 +1,7 @@
 """Lesson 4's analysis: cheating trajectories, the Bayesian picture beside them, and the permission note.
 
 Pure functions over the shipped experiment records (``data/results/*.csv``, see :mod:`helpers.experiments.summaries`)
-and the
-world's tables, plus one live run (:func:`live_run`) that reproduces a single seed of the ``cheating``
+and the world's tables, plus one live run (:func:`live_run`) that reproduces a single seed of the ``cheating``
 experiment with a callback for a progress bar. Plots (:mod:`helpers.lessons.cheating.figures`) and widgets
 (:mod:`helpers.lessons.cheating.widgets`) only draw what these functions return.
 """
@@ -74,8 +73,8 @@ def trajectory_summary(trajectory: pd.DataFrame, condition: str, metric: str = "
 
 def final_records(trajectory: pd.DataFrame) -> pd.DataFrame:
     """The last step of every run (one record per seed and condition), plus a ``post-trained`` record per seed
-    (step 0 of a cheat run: the model before any fine-tuning), in the shape :mod:`helpers.experiments.summaries`
-    expects."""
+    (step 0 of a cheat run: the model before any fine-tuning), in the shape that
+    :mod:`helpers.experiments.summaries` expects."""
     check_columns(trajectory, ("seed", "condition", "step", *METRICS), "the trajectory")
     ordered = trajectory.sort_values(["seed", "condition", "step"])
     last = ordered.groupby(["seed", "condition"], as_index=False).last()

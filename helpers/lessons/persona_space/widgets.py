@@ -2,10 +2,9 @@
 
 A thin layer over precomputed runs (:func:`helpers.experiments.persona_space.seed_models` with a
 :func:`helpers.experiments.persona_space.map_snapshot`): the permission toggle and the recipe buttons pick a run, the
-slider
-picks a step, and :func:`helpers.lessons.persona_space.figures.update_trajectory_figure` redraws in place. Nothing
-trains on
-interaction. The plotly-native twin is :func:`helpers.lessons.persona_space.figures.trajectory_twin`.
+slider picks a step, and :func:`helpers.lessons.persona_space.trajectory_figures.update_trajectory_figure` redraws in
+place. Nothing trains on interaction. The plotly-native twin is
+:func:`helpers.lessons.persona_space.trajectory_figures.trajectory_twin`.
 """
 
 from __future__ import annotations

@@ -222,8 +222,7 @@ def incontext_twin(world: World, states: Mapping[tuple[str, int], IncontextView]
     """The in-context panel without a kernel: buttons pick the character, a slider the number of episodes.
 
     Every state is precomputed (``helpers.lessons.pretraining.analysis.incontext_states``). A character button shows
-    its k = 0 state
-    and swaps in that character's slider, so the two controls always agree.
+    its k = 0 state and swaps in that character's slider, so the two controls always agree.
     """
     if not states:
         raise ValueError("states is empty; expected incontext_states(model, world) of "

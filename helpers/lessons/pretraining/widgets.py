@@ -2,8 +2,7 @@
 network's next-reply prediction beside exact Bayes.
 
 The panel is a thin layer: every state comes from :func:`helpers.lessons.pretraining.analysis.incontext_states` (one
-batched pass,
-computed before the panel is shown), and an interaction only picks a state and redraws its figure
+batched pass, computed before the panel is shown), and an interaction only picks a state and redraws its figure
 (:func:`helpers.lessons.pretraining.figures.update_incontext_figure`). The plotly-native twin for the static HTML is
 :func:`helpers.lessons.pretraining.figures.incontext_twin`.
 """
@@ -25,8 +24,8 @@ from helpers.ui.widgets import redraw, seconds_taken
 
 
 class IncontextPanel:
-    """A character dropdown and a k slider over precomputed :class:`helpers.lessons.pretraining.analysis.IncontextView`
-    states."""
+    """A character dropdown and a k slider over precomputed in-context states
+    (:class:`helpers.lessons.pretraining.analysis.IncontextView`)."""
 
     def __init__(self, world: World, states: Mapping[tuple[str, int], IncontextView]) -> None:
         if not states:
