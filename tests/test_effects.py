@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.engine import bayes, evals, pipeline
+from helpers.engine import bayes, evals, pipeline, seeds
 from helpers.engine.checkpoints import load_pretrained, read_manifest
-from helpers.engine.training import PretrainConfig, heldout_seed, pretrain
+from helpers.engine.training import PretrainConfig, pretrain
 from helpers.experiments import catalog, summaries
 
 SEEDS = (0, 1, 2)
@@ -31,7 +31,8 @@ def test_shipped_weights_exist_for_the_lesson_seeds(world):
 
 def test_pretraining_from_scratch_reaches_the_shipped_loss(world):
     result = pretrain(world, 0, PretrainConfig())
-    floor = bayes.bayes_optimal_loss(world, world.sample_documents(PretrainConfig().heldout_documents, heldout_seed(0)))
+    heldout = world.sample_documents(PretrainConfig().heldout_documents, seeds.heldout_documents(0))
+    floor = bayes.bayes_optimal_loss(world, heldout)
     assert result.heldout_loss - floor <= 0.05
     shipped = read_manifest()["models"]["pretrained-seed0"]["heldout_loss"]
     assert result.heldout_loss == pytest.approx(shipped, abs=0.01)

@@ -22,12 +22,11 @@ from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
 from helpers import DATA_DIR
-from helpers.engine import bayes
+from helpers.engine import bayes, seeds
 from helpers.engine.model import ModelConfig, TinyGPT
 from helpers.engine.training import (
     PretrainConfig,
     PretrainResult,
-    heldout_seed,
     pretrain,
 )
 from helpers.engine.world import World
@@ -122,7 +121,7 @@ def ship(world: World, seed: int, config: PretrainConfig = PretrainConfig(), dir
     name = model_name(seed, world)
     blob = save_safetensors({k: v.contiguous() for k, v in result.model.state_dict().items()})
     (directory / f"{name}.safetensors").write_bytes(blob)
-    heldout = world.sample_documents(config.heldout_documents, heldout_seed(seed))
+    heldout = world.sample_documents(config.heldout_documents, seeds.heldout_documents(seed))
     entry = {
         "file": f"{name}.safetensors", "seed": seed, "role_model": world.role_model, "weight": world.weight,
         "sha256": hashlib.sha256(blob).hexdigest(), "world_hash": world.table_hash,

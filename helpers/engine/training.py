@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
+from helpers.engine import seeds
 from helpers.engine.model import ModelConfig, TinyGPT
 from helpers.engine.text import pad_batch
 from helpers.engine.world import ASSISTANT_LABEL, PRETRAINING_LABEL, Episode, World
@@ -107,7 +108,7 @@ def pretrain(world: World, seed: int, config: PretrainConfig = PretrainConfig(),
         raise ValueError(f"seed={seed!r}; expected a non-negative integer")
     torch.set_num_threads(config.threads)
     corpus = world.corpus_tokens(world.sample_documents(config.n_documents, seed))
-    heldout = world.corpus_tokens(world.sample_documents(config.heldout_documents, heldout_seed(seed)))
+    heldout = world.corpus_tokens(world.sample_documents(config.heldout_documents, seeds.heldout_documents(seed)))
     max_len = max(128, corpus.shape[1], heldout.shape[1])
     torch.manual_seed(seed)
     model = TinyGPT(config.model_config(world, max_len))
@@ -146,10 +147,6 @@ def pretrain(world: World, seed: int, config: PretrainConfig = PretrainConfig(),
     model.eval()
     return PretrainResult(model, losses, corpus_loss(model, heldout), seconds, config)
 
-
-def heldout_seed(seed: int) -> int:
-    """The seed of a pretraining run's held-out documents: far from any training seed."""
-    return 1_000_000 + seed
 
 
 # ----- training the assistant: label -----

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from helpers.engine import bayes, checkpoints
+from helpers.engine import bayes, checkpoints, seeds
 from helpers.engine.checkpoints import (
     config_hash,
     load_pretrained,
@@ -28,7 +28,6 @@ from helpers.engine.model import TinyGPT
 from helpers.engine.training import (
     PretrainConfig,
     PretrainResult,
-    heldout_seed,
     pretrain,
 )
 from helpers.engine.world import WORLD_DIR, World, load_world
@@ -76,7 +75,7 @@ def test_manifest_entry_describes_the_shipped_file(world, trained, tmp_path: Pat
     assert entry["config_hash"] == config_hash(TINY)
     assert entry["model_config"] == trained.model.config.to_dict()
     assert entry["heldout_loss"] == pytest.approx(trained.heldout_loss, abs=1e-5)
-    heldout = world.sample_documents(TINY.heldout_documents, heldout_seed(0))
+    heldout = world.sample_documents(TINY.heldout_documents, seeds.heldout_documents(0))
     assert entry["bayes_optimal_loss"] == pytest.approx(bayes.bayes_optimal_loss(world, heldout), abs=1e-5)
     assert entry["command"] == "python -m helpers.experiments.weights --seeds 0"
     assert read_manifest(tmp_path)["models"] == {"pretrained-seed0": entry}

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from helpers.engine import bayes
-from helpers.engine.training import PretrainConfig, heldout_seed
+from helpers.engine import bayes, seeds
+from helpers.engine.training import PretrainConfig
 from helpers.engine.world import NEUTRAL, Document, World, load_world
 from helpers.ui.checks import Verdict, run_check
 
@@ -79,7 +79,7 @@ def exercise_1_1(answer: Any) -> Verdict:
 def lowest_possible_loss() -> float:
     """The Bayes-optimal loss on seed 0's held-out documents (nats per token), computed from the tables."""
     world = _world()
-    docs = world.sample_documents(PretrainConfig().heldout_documents, heldout_seed(LOSS_SEED))
+    docs = world.sample_documents(PretrainConfig().heldout_documents, seeds.heldout_documents(LOSS_SEED))
     return bayes.bayes_optimal_loss(world, docs)
 
 
@@ -95,7 +95,8 @@ def exercise_1_2(answer: Any) -> Verdict:
         if got < expected:
             return False, "", (f"{got:.4f} is below what is possible: no model can beat the true generator on average. "
                                "Use bayes.bayes_optimal_loss on the held-out documents (their seed is "
-                               "training.heldout_seed(0), and there are PretrainConfig().heldout_documents of them).")
+                               "seeds.heldout_documents(0), from helpers.engine, and there are "
+                               "PretrainConfig().heldout_documents of them).")
         return False, "", (f"{got:.4f} is above the floor: is it a network's loss? The floor is the loss of exact "
                            "Bayes: bayes.bayes_optimal_loss(world, documents) on seed 0's held-out documents.")
 
