@@ -1,4 +1,6 @@
-"""The course's engine: the persona world, exact Bayes, the tiny transformer, training, evaluation and plots.
+"""Everything the course computes, in layers: ``engine`` (the simulation), ``experiments`` (runs over seeds),
+``lessons`` (one folder per topic), ``ui`` (what the lessons share), ``publishing`` (site, slides, handouts) and
+``tools``. helpers/README.md draws the layers and says where new code goes.
 
 Notebooks narrate and call these modules; every piece of logic a lesson needs lives here once.
 """
