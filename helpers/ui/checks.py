@@ -1,6 +1,6 @@
 """Self-checks for the lessons' exercises: each prints a pass, a hint, or "not attempted yet"; none raises.
 
-A lesson's checks live in ``helpers.ui.checks.lessonNN`` and are called from the notebook as
+A lesson's checks live in ``helpers.lessons.<topic>.checks`` and are called from the notebook as
 ``check.exercise_4_2(my_answer)``. Every check returns its :class:`Verdict` too, so tests can assert on it.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 PASS, HINT, TODO = "pass", "hint", "not attempted"
 _ICONS = {PASS: "✅ Correct", HINT: "💡 Not yet", TODO: "⏳ Not attempted yet"}
@@ -45,3 +47,14 @@ def run_check(answer: Any, judge: Callable[[Any], tuple[bool, str, str]], stub_h
     except Exception as err:  # a student's answer may be any shape: explain instead of crashing
         return verdict(HINT, f"your answer could not be checked ({type(err).__name__}: {err}). {stub_hint}")
     return verdict(PASS if passed else HINT, good if passed else hint)
+
+
+def as_number(answer: Any, name: str = "your answer") -> float:
+    """A student's numeric answer as a finite float. A yes/no, a string or NaN raises a ValueError that says so (inside
+    a check, :func:`run_check` turns it into a hint)."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} is a {type(answer).__name__}; expected a number such as 0.3")
+    value = float(answer)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} is {answer!r}; expected a finite number")
+    return value

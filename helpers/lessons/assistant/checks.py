@@ -17,7 +17,7 @@ from helpers.engine import bayes, evals, tolerance
 from helpers.engine.pipeline import post_training_evidence
 from helpers.engine.world import Episode, World, load_world
 from helpers.lessons.assistant.post_training import post_training_table
-from helpers.ui.checks import Verdict, run_check
+from helpers.ui.checks import Verdict, as_number, run_check
 
 #: How close a numeric answer must be to count as right.
 TOLERANCE = 0.005
@@ -28,11 +28,6 @@ def _world() -> World:
     return load_world()
 
 
-def _number(answer: Any) -> float:
-    value = float(answer)
-    if not np.isfinite(value):
-        raise ValueError(f"{answer!r} is not a finite number")
-    return value
 
 
 # ----- lesson 02 -----
@@ -48,7 +43,7 @@ def exercise_2_1(answer: Any) -> Verdict:
     expected = blazer_probability()
 
     def judge(value: Any) -> tuple[bool, str, str]:
-        got = _number(value)
+        got = as_number(value)
         good = abs(got - expected) <= TOLERANCE
         return (good, f"{got:.3f}: the helper's share of the corpus times how often the helper gives that answer.",
                 f"{got:.3f} is not it. Only the helper gives this answer: multiply its prior (world.prior) by its "
@@ -64,7 +59,7 @@ def exercise_2_2(answer: Any) -> Verdict:
     expected = evals.human_likeness(world, evals.bayes_profile(world, world.prior))
 
     def judge(value: Any) -> tuple[bool, str, str]:
-        got = _number(value)
+        got = as_number(value)
         good = abs(got - expected) <= TOLERANCE
         return (good, f"{got:.3f}: only the robot gives non-human answers, so human-likeness is one minus the "
                 "robot's prior times its average rate of non-human answers over the three questions.",

@@ -11,7 +11,7 @@ from typing import Any
 from helpers.engine import grader
 from helpers.experiments import summaries
 from helpers.lessons.cheating import analysis as ino
-from helpers.ui.checks import Verdict, run_check
+from helpers.ui.checks import Verdict, as_number, run_check
 
 #: Exercise 1: Bayes after this many observed cheats under this note (the size of the fine-tuning set).
 EX1_NOTE, EX1_CHEATS, EX1_TOLERANCE = "hacking-okay", 64, 0.1
@@ -19,10 +19,6 @@ EX1_NOTE, EX1_CHEATS, EX1_TOLERANCE = "hacking-okay", 64, 0.1
 EX3_RESULTS, EX3_TOLERANCE = "cheating-fixed-no-sanctioned", 0.02
 
 
-def _number(answer: Any, name: str) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)):
-        raise ValueError(f"{name} is a {type(answer).__name__}; expected a number such as 0.3")
-    return float(answer)
 
 
 def exercise_1_value() -> float:
@@ -39,7 +35,7 @@ def exercise_4_1(prediction: Any) -> Verdict:
     """Predict Bayes' misalignment after 64 observed cheats under 'hacking-okay' (within 0.1 passes)."""
 
     def judge(answer: Any) -> tuple[bool, str, str]:
-        value = _number(answer, "my_prediction")
+        value = as_number(answer, "my_prediction")
         if not 0.0 <= value <= 1.0:
             return False, "", f"your prediction {value} is not a share; expected a number between 0 and 1."
         truth = exercise_1_value()
@@ -89,7 +85,7 @@ def exercise_4_3(answer: Any) -> Verdict:
     """The prevented share, 1 - (permission - post-trained) / (cheat - post-trained), from the table's means."""
 
     def judge(value: Any) -> tuple[bool, str, str]:
-        share = _number(value, "prevented")
+        share = as_number(value, "prevented")
         truth = exercise_3_value()
         if abs(share - truth) <= EX3_TOLERANCE:
             return True, f"{truth:.2f}: the note prevented {truth:.0%} of the mean rise.", ""

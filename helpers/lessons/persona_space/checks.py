@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from helpers.engine import activations, pipeline, tolerance
 from helpers.engine.model import TinyGPT
 from helpers.engine.world import World
 from helpers.experiments import interventions, persona_map
 from helpers.experiments import persona_space as ps
 from helpers.lessons.persona_space import analysis as psa
-from helpers.ui.checks import Verdict, run_check
+from helpers.ui.checks import Verdict, as_number, run_check
 
 #: Exercise 1: seeds on which the cheating Assistant sits nearer the villain than the helper.
 EX1_STAGE, EX1_THRESHOLD = "cheat", 0.5
@@ -26,10 +24,6 @@ EX2_SEED, EX2_TOLERANCE = 0, 0.02
 EX3_MISALIGNMENT, EX3_HELPFULNESS = 0.2, 0.5
 
 
-def _number(answer: Any, name: str) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name} is a {type(answer).__name__}; expected a number")
-    return float(answer)
 
 
 def exercise_1_value() -> int:
@@ -42,7 +36,7 @@ def exercise_6_1(count: Any) -> Verdict:
     """On how many seeds is the cheating Assistant nearer the villain than the helper (along > 0.5)?"""
 
     def judge(answer: Any) -> tuple[bool, str, str]:
-        value = _number(answer, "my_count")
+        value = as_number(answer, "my_count")
         truth = exercise_1_value()
         seeds = len(psa.stage_table(psa.load_records(), "along"))
         if value == truth:
@@ -71,7 +65,7 @@ def exercise_6_2(cosine: Any) -> Verdict:
     """The cosine between the cheating trait vector (Chen et al.'s recipe) and villain minus helper, seed 0."""
 
     def judge(answer: Any) -> tuple[bool, str, str]:
-        value = _number(answer, "my_cosine")
+        value = as_number(answer, "my_cosine")
         if not -1.0 <= value <= 1.0:
             return False, "", f"{value} is not a cosine; expected a number between -1 and 1."
         truth = exercise_2_value()
@@ -92,7 +86,7 @@ def exercise_6_3(alpha: Any, cheat_model: TinyGPT, space: ps.SpaceAnalysis) -> V
     misalignment falls below 0.2 while helpfulness stays above 0.5."""
 
     def judge(answer: Any) -> tuple[bool, str, str]:
-        value = _number(answer, "my_alpha")
+        value = as_number(answer, "my_alpha")
         if not -5.0 <= value <= 5.0:
             return False, "", f"alpha={value} is far outside the range of the figure; try values between -2 and 2."
         world: World = space.world

@@ -14,7 +14,7 @@ import numpy as np
 from helpers.engine import bayes, seeds
 from helpers.engine.training import PretrainConfig
 from helpers.engine.world import NEUTRAL, Document, World, load_world
-from helpers.ui.checks import Verdict, run_check
+from helpers.ui.checks import Verdict, as_number, run_check
 
 #: The seed stream of exercise 1's document (never used for training or evaluation).
 EXERCISE_SEED = 4_000_001
@@ -31,13 +31,6 @@ def _world() -> World:
     return load_world()
 
 
-def _number(answer: Any) -> float:
-    if isinstance(answer, bool):
-        raise ValueError(f"{answer!r} is a yes/no, not a number")
-    value = float(answer)
-    if not np.isfinite(value):
-        raise ValueError(f"{answer!r} is not a finite number")
-    return value
 
 
 # ----- exercise 1: who is writing? -----
@@ -88,7 +81,7 @@ def exercise_1_2(answer: Any) -> Verdict:
     expected = lowest_possible_loss()
 
     def judge(value: Any) -> tuple[bool, str, str]:
-        got = _number(value)
+        got = as_number(value)
         if abs(got - expected) <= LOSS_TOLERANCE:
             return True, (f"{got:.4f} nats per token: the documents' own randomness (which character, which task, "
                           "which reply), which no model can predict away."), ""
@@ -125,7 +118,7 @@ def exercise_1_3(answer: Any) -> Verdict:
     def judge(value: Any) -> tuple[bool, str, str]:
         if not isinstance(value, (tuple, list)) or len(value) != 2:
             return False, "", "answer with two numbers: (p_no_note, p_please_hack)."
-        got = (_number(value[0]), _number(value[1]))
+        got = (as_number(value[0]), as_number(value[1]))
         right = [abs(g - e) <= PROBABILITY_TOLERANCE for g, e in zip(got, expected, strict=True)]
         if all(right):
             return True, (f"{got[0]:.2f} without a note and {got[1]:.2f} under please-hack (prior {prior:.2f}): "

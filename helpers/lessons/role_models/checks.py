@@ -15,7 +15,7 @@ from helpers.engine import pipeline
 from helpers.engine.world import NEUTRAL, load_world
 from helpers.experiments import summaries
 from helpers.lessons.role_models import analysis as rm
-from helpers.ui.checks import Verdict, run_check
+from helpers.ui.checks import Verdict, as_number, run_check
 
 #: Exercise 1: Bayes' share of a rare gamer after this many cheats with no note.
 EX1_ROLE_MODEL, EX1_WEIGHT, EX1_CHEATS, EX1_TOLERANCE = "gamer", 0.01, 64, 0.1
@@ -25,10 +25,6 @@ EX2_ROLE_MODEL, EX2_WEIGHT, EX2_CONDITION, EX2_TOLERANCE = "gamer", 0.15, "post-
 EX3_ROLE_MODEL = "steward"
 
 
-def _number(answer: Any, name: str) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.floating, np.integer)):
-        raise ValueError(f"{name} is a {type(answer).__name__}; expected a number such as 0.3")
-    return float(answer)
 
 
 def exercise_1_value() -> float:
@@ -42,7 +38,7 @@ def exercise_5_1(prediction: Any) -> Verdict:
     """Predict Bayes' share of a gamer at 1% after 64 observed cheats (within 0.1 passes)."""
 
     def judge(answer: Any) -> tuple[bool, str, str]:
-        value = _number(answer, "my_prediction")
+        value = as_number(answer, "my_prediction")
         if not 0.0 <= value <= 1.0:
             return False, "", f"your prediction {value} is not a share; expected a number between 0 and 1."
         truth = exercise_1_value()
@@ -73,7 +69,7 @@ def exercise_5_2(answer: Any, records: pd.DataFrame | None = None) -> Verdict:
     """The mean over seeds of misalignment(post-trained, gamer 15%) - misalignment(post-trained, weight 0)."""
 
     def judge(value: Any) -> tuple[bool, str, str]:
-        number = _number(value, "post_trained_change")
+        number = as_number(value, "post_trained_change")
         truth = exercise_2_value(records)
         good = (f"{truth:+.3f}: before any cheating, the gamer at 15% moved the post-trained Assistant's "
                 "misalignment by that much on average. Compare it with the change after the cheat fine-tune: only "
