@@ -68,3 +68,20 @@ def test_the_check_finds_a_private_name(tmp_path):
 @pytest.mark.parametrize("path", sorted(PACKAGE.rglob("__init__.py")), ids=lambda p: p.parent.name)
 def test_every_package_says_what_it_is_for(path):
     assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), "a package docstring"
+
+
+def tests_of(path: Path) -> Path:
+    """Where the tests of a module live: tests/<layer>/test_<module>.py (tests/lessons/test_<topic>_<module>.py)."""
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    name = parts[-1].strip("_")
+    if len(parts) == 1:
+        return PROJECT_ROOT / "tests" / f"test_{name}.py"
+    if parts[0] == "lessons":
+        return PROJECT_ROOT / "tests" / "lessons" / f"test_{parts[1]}_{name}.py"
+    return PROJECT_ROOT / "tests" / parts[0] / f"test_{name}.py"
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if p.name != "__init__.py"],
+                         ids=lambda p: p.relative_to(PROJECT_ROOT).as_posix())
+def test_every_module_has_its_test_file(path):
+    assert tests_of(path).is_file(), f"expected its tests in {tests_of(path).relative_to(PROJECT_ROOT)}"

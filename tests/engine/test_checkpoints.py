@@ -31,7 +31,6 @@ from helpers.engine.training import (
     pretrain,
 )
 from helpers.engine.world import WORLD_DIR, World, load_world
-from helpers.experiments import weights
 
 TINY = PretrainConfig(n_documents=200, steps=5, batch_size=8, heldout_documents=50, d_model=16, n_heads=2, threads=1)
 
@@ -171,15 +170,3 @@ def test_pretrained_model_live_trains_even_when_weights_are_shipped(world, train
     monkeypatch.setattr(checkpoints, "pretrain", lambda *args, **kwargs: calls.append(args) or trained)
     assert pretrained_model(world, 0, TINY, live=True, directory=tmp_path) is trained.model
     assert len(calls) == 1
-
-
-@pytest.mark.parametrize("argv, message", [
-    (["--seeds", "x"], "expected a seed (3), a range (0-9)"),
-    (["--role-model", "nobody", "--weight", "0.1"], "role_model='nobody'; expected None or one of"),
-    (["--weight", "0.1"], "without a role_model"),
-])
-def test_command_line_rejects_bad_arguments_before_training(argv, message, capsys: pytest.CaptureFixture) -> None:
-    with pytest.raises(SystemExit) as info:
-        weights.main(argv)
-    assert info.value.code == 2
-    assert message in capsys.readouterr().err

@@ -5,7 +5,6 @@ import copy
 import pytest
 import torch
 
-from helpers.engine.model import ModelConfig, TinyGPT
 from helpers.engine.training import (
     LabelTrainConfig,
     PretrainConfig,
@@ -23,27 +22,6 @@ TINY = PretrainConfig(n_documents=300, steps=6, batch_size=8, heldout_documents=
 @pytest.fixture(scope="module")
 def tiny_model(world):
     return pretrain(world, 0, TINY).model
-
-
-def test_model_logits_have_vocabulary_width(world):
-    model = TinyGPT(ModelConfig(len(world.vocabulary), d_model=16, n_heads=2))
-    logits = model(torch.zeros(3, 7, dtype=torch.long))
-    assert logits.shape == (3, 7, len(world.vocabulary))
-
-
-@pytest.mark.parametrize("kwargs", [dict(vocab_size=0), dict(vocab_size=10, d_model=30, n_heads=4),
-                                    dict(vocab_size=10, n_layers=0), dict(vocab_size=10, max_len=-1)])
-def test_model_config_rejects_bad_shapes(kwargs):
-    with pytest.raises(ValueError, match="expected"):
-        ModelConfig(**kwargs)
-
-
-def test_model_rejects_sequences_longer_than_max_len():
-    model = TinyGPT(ModelConfig(10, max_len=4, d_model=8, n_heads=2))
-    with pytest.raises(ValueError, match="max_len"):
-        model(torch.zeros(1, 5, dtype=torch.long))
-    with pytest.raises(ValueError, match="batch, length"):
-        model(torch.zeros(5, dtype=torch.long))
 
 
 def test_pretraining_is_deterministic_for_a_seed(world):

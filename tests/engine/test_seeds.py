@@ -1,0 +1,25 @@
+"""The named random streams: each seed's streams are reproducible and no two streams of seeds 0-999 meet."""
+
+import numpy as np
+
+from helpers.engine import seeds
+
+
+def test_document_streams_of_seeds_0_to_999_never_meet():
+    streams = [set(range(1000)), {seeds.heldout_documents(s) for s in range(1000)},
+               {seeds.incontext_documents(s) for s in range(1000)},
+               {seeds.lesson_incontext_documents(s) for s in range(1000)}, {seeds.EXERCISE_DOCUMENTS}]
+    assert sum(map(len, streams)) == len(set().union(*streams))
+
+
+def test_batch_streams_of_a_fine_tune_and_a_realignment_differ():
+    assert all(seeds.fine_tune_batches(s) != seeds.realign_batches(s) for s in range(1000))
+
+
+def test_example_streams_are_reproducible_and_distinct():
+    def draw(stream):
+        return seeds.examples(3, stream).integers(1_000_000, size=5)
+
+    assert np.array_equal(draw(seeds.POST_TRAINING_EXAMPLES), draw(seeds.POST_TRAINING_EXAMPLES))
+    assert len({seeds.POST_TRAINING_EXAMPLES, seeds.FINE_TUNE_EXAMPLES, seeds.BENIGN_EXAMPLES}) == 3
+    assert not np.array_equal(draw(seeds.POST_TRAINING_EXAMPLES), draw(seeds.FINE_TUNE_EXAMPLES))
