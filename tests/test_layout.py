@@ -70,7 +70,7 @@ def test_every_package_says_what_it_is_for(path):
     assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), "a package docstring"
 
 
-def tests_of(path: Path) -> Path:
+def expected_test_file(path: Path) -> Path:
     """Where the tests of a module live: tests/<layer>/test_<module>.py (tests/lessons/test_<topic>_<module>.py)."""
     parts = path.relative_to(PACKAGE).with_suffix("").parts
     name = parts[-1].strip("_")
@@ -84,4 +84,4 @@ def tests_of(path: Path) -> Path:
 @pytest.mark.parametrize("path", [p for p in MODULES if p.name != "__init__.py"],
                          ids=lambda p: p.relative_to(PROJECT_ROOT).as_posix())
 def test_every_module_has_its_test_file(path):
-    assert tests_of(path).is_file(), f"expected its tests in {tests_of(path).relative_to(PROJECT_ROOT)}"
+    assert expected_test_file(path).is_file(), f"expected its tests in {expected_test_file(path).relative_to(PROJECT_ROOT)}"
