@@ -84,4 +84,5 @@ def expected_test_file(path: Path) -> Path:
 @pytest.mark.parametrize("path", [p for p in MODULES if p.name != "__init__.py"],
                          ids=lambda p: p.relative_to(PROJECT_ROOT).as_posix())
 def test_every_module_has_its_test_file(path):
-    assert expected_test_file(path).is_file(), f"expected its tests in {expected_test_file(path).relative_to(PROJECT_ROOT)}"
+    expected = expected_test_file(path)
+    assert expected.is_file(), f"expected its tests in {expected.relative_to(PROJECT_ROOT)}"
