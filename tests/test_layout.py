@@ -81,8 +81,20 @@ def expected_test_file(path: Path) -> Path:
     return PROJECT_ROOT / "tests" / parts[0] / f"test_{name}.py"
 
 
-@pytest.mark.parametrize("path", [p for p in MODULES if p.name != "__init__.py"],
+def defines_code(path: Path) -> bool:
+    """Whether a module defines functions or classes (a module that only re-exports names has nothing to test)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(isinstance(node, (ast.FunctionDef, ast.ClassDef)) for node in tree.body)
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if p.name != "__init__.py" and defines_code(p)],
                          ids=lambda p: p.relative_to(PROJECT_ROOT).as_posix())
 def test_every_module_has_its_test_file(path):
     expected = expected_test_file(path)
     assert expected.is_file(), f"expected its tests in {expected.relative_to(PROJECT_ROOT)}"
+
+
+def test_no_two_test_files_share_a_name():
+    """pytest imports test files by their name (tests/ has no packages), so two with one name cannot both run."""
+    names = [p.name for p in (PROJECT_ROOT / "tests").rglob("test_*.py")]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []

@@ -154,3 +154,11 @@ def test_sandbox_caps_file_size():
 def test_grading_in_parallel_gives_the_same_verdicts():
     once = [r.passed for r in grader.grade_all(grader.SOLUTIONS, workers=1)]
     assert [r.passed for r in grader.grade_all(grader.SOLUTIONS, workers=3)] == once == [True, False, True, True, True]
+
+
+def test_the_old_address_still_serves_the_public_names():
+    import helpers.grader as old
+
+    assert (old.grade, old.really_correct, old.solution_from_source) == (
+        grader.grade, grader.really_correct, grader.solution_from_source)
+
