@@ -9,21 +9,21 @@ the lessons is made from these records, so each can be regenerated from the comm
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 import torch
 
 from helpers.engine.pipeline import MODES, Recipe
 from helpers.engine.runtime import THREADS
+from helpers.engine.validation import CommandLine, run_command
 from helpers.experiments.catalog import EXPERIMENTS, RUNNERS, run
 from helpers.experiments.cli import FORMATS, format_records, parse_seeds
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.experiments", description=__doc__.split("\n\n")[0])
+    parser = CommandLine(prog="python -m helpers.experiments", description=__doc__.split("\n\n")[0])
     parser.add_argument("name", help=f"one of {', '.join(EXPERIMENTS)}")
-    parser.add_argument("--seeds", default="0-9", help="seeds: 3, 0-9 or 0,2,5-7 (default 0-9)")
+    parser.add_argument("--seeds", default="0-9", help="seeds from 0 to 999: 3, 0-9 or 0,2,5-7 (default 0-9)")
     parser.add_argument("--format", default="json", help=f"one of {', '.join(FORMATS)} (default json)")
     parser.add_argument("--mode", default="criterion", help=f"one of {', '.join(MODES)}")
     parser.add_argument("--params", default="embedding", help="embedding (the label's vector) or all")
@@ -46,12 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         parser.error(str(err))
     torch.set_num_threads(args.threads)
-    records = []
-    for seed in seeds:
-        print(f"{args.name}: seed {seed}", file=sys.stderr)
-        records += run(args.name, [seed], recipe, args.trajectory)
-    print(format_records(records, args.format))
-    return 0
+
+    def work() -> int:  # a missing or tampered weights file, or a bad world table, is one line, not a traceback
+        records = []
+        for seed in seeds:
+            print(f"{args.name}: seed {seed}", file=sys.stderr)
+            records += run(args.name, [seed], recipe, args.trajectory)
+        print(format_records(records, args.format))
+        return 0
+
+    return run_command(parser.prog, work)
 
 
 if __name__ == "__main__":
