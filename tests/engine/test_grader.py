@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require
+from conftest import BUBBLEWRAP_MISSING, require
 from helpers import PROJECT_ROOT
 from helpers.engine import grader, sandbox
 
@@ -148,7 +148,7 @@ def test_bad_input_names_the_argument():
 @pytest.fixture(scope="module", params=["bubblewrap", "fallback"])
 def isolation(request):
     if request.param == "bubblewrap":
-        require(sandbox.bubblewrap_works(), "needs bubblewrap: run `sudo apt install bubblewrap`")
+        require(sandbox.bubblewrap_works(), BUBBLEWRAP_MISSING)
     return request.param
 
 

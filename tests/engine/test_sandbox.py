@@ -20,20 +20,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require
+from conftest import BUBBLEWRAP_MISSING, require
 from helpers import PROJECT_ROOT
 from helpers.engine import grader, processes, sandbox
 
-BUBBLEWRAP_MISSING = ("needs bubblewrap that may create namespaces: run `sudo apt install bubblewrap` (on Ubuntu "
-                      "24.04 or later also allow unprivileged user namespaces for bwrap)")
 linux_only = pytest.mark.skipif(not processes.supported(), reason="reads /proc (Linux)")
 SLEEPER = "import time; time.sleep(60)"
 
 
 @pytest.fixture
-def bubblewrap() -> str:
-    require(sandbox.bubblewrap_works(), BUBBLEWRAP_MISSING)
-    return "bubblewrap"
+def bubblewrap(needs_bubblewrap) -> str:
+    return needs_bubblewrap
 
 
 @pytest.fixture(params=["bubblewrap", "fallback"])

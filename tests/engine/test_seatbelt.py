@@ -6,8 +6,7 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from conftest import require
-from helpers.engine import grader, sandbox, seatbelt
+from helpers.engine import grader, seatbelt
 
 SORTS = "\ndef sort_scores(scores):\n    return sorted(scores, reverse=True)\n"
 
@@ -63,10 +62,9 @@ def test_the_seatbelt_is_not_a_boundary_without_bubblewrap(tmp_path):
     assert result.passed and target.read_text() == "escaped"
 
 
-def test_with_the_seatbelt_off_bubblewrap_still_holds(tmp_path):
-    require(sandbox.bubblewrap_works(), "needs bubblewrap: run `sudo apt install bubblewrap`")
+def test_with_the_seatbelt_off_bubblewrap_still_holds(tmp_path, needs_bubblewrap):
     target = tmp_path / "escaped.txt"
     source = (SWITCH_OFF + "try:\n" f"    open({str(target)!r}, 'w').write('escaped')\n"
               "except OSError as err:\n    print('held:', err)\n" + SORTS)
-    result = grader.grade({grader.SOLUTION_FILE: source}, isolation="bubblewrap")
+    result = grader.grade({grader.SOLUTION_FILE: source}, isolation=needs_bubblewrap)
     assert result.passed and "held: [Errno" in result.output and not target.exists()
