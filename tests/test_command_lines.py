@@ -100,6 +100,7 @@ def test_tampered_or_missing_weights_are_one_line_naming_the_file_and_the_retrai
         return []
 
     monkeypatch.setitem(catalog.RUNNERS, "in-context", runner)
+    monkeypatch.setattr(checkpoints, "_loaded", {})  # weights verified earlier in this process are not read again
     assert experiments.main(["in-context", "--seeds", "0"]) == 1
     line = one_line(capsys.readouterr().err.replace("in-context: seed 0\n", ""))
     assert "pretrained-seed0.safetensors: sha256" in line and "python -m helpers.experiments.weights --seeds 0" in line
