@@ -19,6 +19,9 @@ from helpers.engine.validation import CommandLine, run_command
 from helpers.experiments.catalog import EXPERIMENTS, RUNNERS, run
 from helpers.experiments.cli import FORMATS, format_records, parse_seeds
 
+#: The most torch threads ``--threads`` accepts.
+MAX_THREADS = 256
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = CommandLine(prog="python -m helpers.experiments", description=__doc__.split("\n\n")[0])
@@ -40,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.format not in FORMATS:
             raise ValueError(f"format {args.format!r}; expected one of {', '.join(FORMATS)}")
         seeds = parse_seeds(args.seeds)
-        if args.threads < 1:
-            raise ValueError(f"threads={args.threads}; expected a positive integer")
+        if not 1 <= args.threads <= MAX_THREADS:
+            raise ValueError(f"threads={args.threads}; expected a whole number from 1 to {MAX_THREADS}")
         recipe = Recipe(params=args.params, mode=args.mode, sanctioned_share=args.sanctioned_share)
     except ValueError as err:
         parser.error(str(err))
