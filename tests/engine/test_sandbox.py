@@ -87,7 +87,10 @@ def test_writes_outside_the_directory_are_contained(bubblewrap, tmp_path):
     Python installation) and places it cannot (the repository, the test's temporary folder)."""
     visible = Path(sys.prefix)
     sentinel = visible / f".grader-sentinel-{uuid.uuid4().hex}"
-    sentinel.write_text("keep me")
+    try:
+        sentinel.write_text("keep me")
+    except OSError:
+        pytest.skip(f"needs a Python installation this user can write to ({visible}), to put a sentinel in it")
     kept = tmp_path / "kept.txt"
     kept.write_text("keep me")
     before = sorted(os.listdir(visible)), os.stat(sentinel), sorted(os.listdir(tmp_path))
