@@ -79,9 +79,16 @@ class Limits:
     kept_bytes: int = 64 << 10  # the end of the output that is kept
 
     def describe(self) -> str:
-        return (f"{self.memory_bytes >> 20} MiB of memory per process, files up to {self.file_bytes >> 20} MiB and "
-                f"{self.disk_bytes >> 20} MiB in all, {self.processes} extra processes, {self.open_files} open "
-                f"files, {self.output_bytes >> 20} MiB of output")
+        """What holds on this system, in words: everything on Linux, less elsewhere."""
+        common = f"{self.disk_bytes >> 20} MiB of files in all, {self.output_bytes >> 20} MiB of output"
+        if processes.supported():
+            return (f"everything it started is killed when it ends or at the timeout; at most "
+                    f"{self.memory_bytes >> 20} MiB of memory per process, {self.processes} extra processes, files "
+                    f"of {self.file_bytes >> 20} MiB, {self.open_files} open files, {common}")
+        if os.name == "posix":
+            return (f"its process group is killed when it ends or at the timeout; files of {self.file_bytes >> 20} "
+                    f"MiB, {self.open_files} open files, {common} (no memory or process limit on this system)")
+        return f"its first process is killed when it ends or at the timeout; {common} (no other limit on this system)"
 
 
 LIMITS = Limits()
@@ -150,16 +157,13 @@ def describe(requested: str = "auto", limits: Limits = LIMITS) -> list[str]:
     mode = isolation(requested)
     lines = []
     if mode == "bubblewrap":
-        lines.append("bubblewrap: the code runs in its own namespaces, with a read-only view of the system, its "
-                     f"directory as the only writable place ({limits.disk_bytes >> 20} MiB, in memory), no network "
-                     "and no view of other processes")
+        lines.append("bubblewrap: the code runs in its own namespaces, with a read-only view of only the system and "
+                     "the Python installation (not your files), its directory as the only writable place "
+                     f"({limits.disk_bytes >> 20} MiB, in memory), no network and no view of other processes")
     else:
         lines.append("no bubblewrap here: the code can read and write whatever your user can (only the seatbelt "
                      "below refuses the common cases), reach the network and signal your processes")
-    if _has_limits():
-        lines.append(f"limits: its whole process group is killed at the timeout; {limits.describe()}")
-    else:
-        lines.append("limits: only the timeout (this system has no resource limits)")
+    lines.append(f"limits: {limits.describe()}")
     lines.append("seatbelt: an audit hook refuses writes outside its directory, new processes and the network "
                  "with a readable message; plain Python can switch it off, so it protects nothing by itself")
     return lines
