@@ -135,7 +135,7 @@ def sandbox_env(directory: Path) -> dict[str, str]:
     """The subprocess's whole environment: nothing inherited, a minimal PATH, no third-party pytest plugins.
 
     Installed pytest plugins (nbval and others) are not loaded: the tests need none, and each would be
-    untrusted-looking work the sandbox must allow.
+    untrusted-looking work the seatbelt must allow.
     """
     env = {"PATH": os.defpath, "HOME": str(directory), "TMPDIR": str(directory), "TMP": str(directory),
            "TEMP": str(directory), "PYTHONHASHSEED": "0",
@@ -345,7 +345,7 @@ def really_correct(solution: Solution | Mapping[str, str], timeout: float = DEFA
 
 def grade_all(solutions: tuple[Solution, ...] = SOLUTIONS, timeout: float = DEFAULT_TIMEOUT,
               workers: int = 2, isolation: str = "auto") -> list[GradeResult]:
-    """Grade each solution, each in its own sandbox; ``workers`` subprocesses run at a time."""
+    """Grade each solution, each in its own contained run; ``workers`` subprocesses run at a time."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=max(1, int(workers))) as pool:
