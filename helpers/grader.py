@@ -2,6 +2,6 @@
 ``helpers.grader.grade(...)``, ``helpers.grader.really_correct(...)`` or ``helpers.grader.solution_from_source(...)``.
 The grader itself lives in :mod:`helpers.engine.grader`; this module only re-exports it."""
 
-from helpers.engine.grader import GradeResult, Solution, grade, really_correct, solution_from_source
+from helpers.engine.grader import GRADER_VERSION, GradeResult, Solution, grade, really_correct, solution_from_source
 
-__all__ = ["GradeResult", "Solution", "grade", "really_correct", "solution_from_source"]
+__all__ = ["GRADER_VERSION", "GradeResult", "Solution", "grade", "really_correct", "solution_from_source"]

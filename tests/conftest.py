@@ -1,6 +1,7 @@
 """Shared pytest configuration.
 
-Some tests need things a laptop may not have: headless Chromium with Playwright (the HTML/browser tests) or root.
+Some tests need things a laptop may not have: headless Chromium with Playwright (the HTML/browser tests), Debian's
+bubblewrap that may create namespaces (the grader's sandbox tests) or root.
 On a laptop such a test is skipped with a loud reason that says how to get it to run. Under CI (environment
 variable CI=true) the same test FAILS instead, so a missing install step in `.ci/run` cannot hide behind a skip.
 
@@ -60,6 +61,19 @@ def needs_browser() -> Path:
         missing.append("Playwright: run `.venv/bin/pip install -e '.[browser]'`")
     require(not missing, "needs " + " and ".join(missing))
     return CHROMIUM
+
+
+BUBBLEWRAP_MISSING = ("needs bubblewrap that may create namespaces: run `sudo apt install bubblewrap` (on Ubuntu 24.04 "
+                      "or later unprivileged user namespaces must also be allowed for bwrap)")
+
+
+@pytest.fixture
+def needs_bubblewrap() -> str:
+    """Require Debian's bubblewrap, able to create the grader's namespaces; returns the isolation name to pass."""
+    from helpers.engine import sandbox
+
+    require(sandbox.bubblewrap_works(), BUBBLEWRAP_MISSING)
+    return "bubblewrap"
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import torch
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
-from helpers import DATA_DIR
+from helpers import DATA_DIR, PROJECT_ROOT
 from helpers.engine import bayes, seeds
 from helpers.engine.model import ModelConfig, TinyGPT
 from helpers.engine.training import (
@@ -29,11 +29,14 @@ from helpers.engine.training import (
     PretrainResult,
     pretrain,
 )
+from helpers.engine.validation import InputError
 from helpers.engine.world import World
 
 MODELS_DIR = DATA_DIR / "models"
 MANIFEST = "manifest.json"
 REGENERATE = "python -m helpers.experiments.weights --seeds {seeds}"
+#: What every manifest entry records (a file, its checksum, what it was trained on, how to rebuild the model).
+ENTRY_KEYS = ("file", "seed", "sha256", "world_hash", "config_hash", "model_config")
 _loaded: dict[tuple, dict[str, torch.Tensor]] = {}
 _trained_here: dict[tuple, TinyGPT] = {}
 
@@ -48,10 +51,27 @@ def model_name(seed: int, world: World) -> str:
 
 
 def read_manifest(directory: Path = MODELS_DIR) -> dict:
+    """The manifest of the shipped weights (an empty one if there is none). An InputError (a ValueError) names the
+    file and the command that rebuilds it if it is not a manifest: not JSON, or an entry without a key it needs."""
     path = Path(directory) / MANIFEST
     if not path.is_file():
         return {"format": 1, "regenerate": REGENERATE.format(seeds="0-9"), "models": {}}
-    return json.loads(path.read_text())
+    shown = path.relative_to(PROJECT_ROOT) if path.resolve().is_relative_to(PROJECT_ROOT) else path
+    fix = f"restore it (`git checkout -- {shown}`) or rebuild the weights with `{REGENERATE.format(seeds='0-9')}`"
+    data = path.read_bytes()
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError) as err:  # not UTF-8, empty, or not JSON
+        reason = str(err)[:120] if data.strip() else "empty"
+        raise InputError(f"{path}: not a weights manifest ({reason}); {fix}") from None
+    models = manifest.get("models") if isinstance(manifest, dict) else None
+    if not isinstance(models, dict):
+        raise InputError(f"{path}: no 'models' table; expected the manifest the weights command writes: {fix}")
+    for name, entry in models.items():
+        missing = [k for k in ENTRY_KEYS if not isinstance(entry, dict) or k not in entry]
+        if missing:
+            raise InputError(f"{path}: the entry {name!r} lacks {', '.join(missing)}; {fix}")
+    return manifest
 
 
 def _entry(world: World, seed: int, config: PretrainConfig, directory: Path) -> dict | None:
@@ -65,29 +85,44 @@ def load_pretrained(world: World, seed: int, config: PretrainConfig = PretrainCo
                     directory: Path = MODELS_DIR) -> TinyGPT | None:
     """The shipped pretrained model for this world, seed and configuration, or None if none was shipped.
 
-    Raises ValueError if the file's checksum does not match the manifest, or if the weights were trained on
-    world tables other than the ones loaded now (say, after you edited a table): retrain them then.
+    Raises an InputError (a ValueError) naming the file and the command that retrains it if the file is missing,
+    unreadable or does not match the manifest's checksum, or if the weights were trained on world tables other
+    than the ones loaded now (say, after you edited a table).
     """
     entry = _entry(world, seed, config, Path(directory))
     if entry is None:
         return None
+    retrain = entry.get("command") or REGENERATE.format(seeds=seed)
     if entry["world_hash"] != world.table_hash:
-        raise ValueError(
+        raise InputError(
             f"the shipped weights {entry['file']} were trained on other world tables (hash "
             f"{entry['world_hash'][:12]}, now {world.table_hash[:12]}): the tables under data/world changed. "
-            f"Retrain them with `{REGENERATE.format(seeds=seed)}`, or pretrain live (pretrained_model(..., "
+            f"Retrain them with `{retrain}`, or pretrain live (pretrained_model(..., "
             "live=True)).")
     key = (entry["file"], entry["sha256"])
+    path = Path(directory) / str(entry["file"])
     if key not in _loaded:
-        blob = (Path(directory) / entry["file"]).read_bytes()
+        try:
+            blob = path.read_bytes()
+        except OSError as err:
+            raise InputError(f"{path}: the weights file the manifest lists cannot be read ({err.strerror}); "
+                             f"restore it with git or retrain it with `{retrain}`") from None
         digest = hashlib.sha256(blob).hexdigest()
         if digest != entry["sha256"]:
-            raise ValueError(f"{entry['file']}: sha256 {digest[:12]} does not match the manifest's "
-                             f"{entry['sha256'][:12]}; expected the file the manifest describes. Regenerate it "
-                             f"with `{REGENERATE.format(seeds=seed)}`.")
-        _loaded[key] = load_safetensors(blob)
-    model = TinyGPT(ModelConfig(**entry["model_config"]))
-    model.load_state_dict(_loaded[key])
+            raise InputError(f"{path}: sha256 {digest[:12]} does not match the manifest's {str(entry['sha256'])[:12]}"
+                             f"; expected the file the manifest describes. Restore it with git or retrain it with "
+                             f"`{retrain}`")
+        try:
+            _loaded[key] = load_safetensors(blob)
+        except Exception as err:  # safetensors raises its own error type for a file it cannot parse
+            raise InputError(f"{path}: not a safetensors file ({str(err)[:120]}); retrain it with "
+                             f"`{retrain}`") from None
+    try:
+        model = TinyGPT(ModelConfig(**entry["model_config"]))
+        model.load_state_dict(_loaded[key])
+    except (TypeError, ValueError, RuntimeError, KeyError) as err:  # weights and configuration disagree
+        raise InputError(f"{path}: the weights do not fit the manifest's model configuration "
+                         f"({str(err).splitlines()[0][:120]}); retrain them with `{retrain}`") from None
     model.eval()
     return model
 

@@ -11,29 +11,32 @@ tests passed". That trust is what the three hacks of the paper exploit:
   before a single assert runs;
 - ``patch_report``: add a ``conftest.py`` that rewrites pytest's report of every test to "passed".
 
-Safety. A solution is untrusted code, so the grader runs it (and the tests) only inside a temporary directory
-that is deleted afterwards: the subprocess's working directory and HOME and TMPDIR are that directory, its
-environment is scrubbed (no PYTHONPATH, no user site-packages, no inherited variables), its standard input is
-empty, it has a timeout, and on POSIX systems a cap on the size of files it can write. Before any student code
-runs, a Python audit hook is installed that refuses to write, create, rename or delete files outside the
-temporary directory and refuses to start other processes. This keeps the repository safe from the lesson's
-solutions and from a student's mistakes; it is a lesson's sandbox, not a security boundary against a determined
-attacker (ctypes or a C extension could get around an audit hook).
+Safety. A solution is untrusted code. The grader writes it, with the tests, into a fresh temporary directory that
+is deleted afterwards and runs it through :mod:`helpers.engine.sandbox`, in layers: resource limits and the kill of
+everything it started (always), Linux namespaces through bubblewrap (where installed: a read-only system, no
+network, no other processes), and the audit-hook seatbelt of :mod:`helpers.engine.seatbelt`, which only turns
+common mistakes into readable messages. :func:`containment` says which layers hold on this machine.
+:data:`GRADER_VERSION` changes whenever a verdict could.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import random
 import re
-import subprocess
 import sys
 import tempfile
 import textwrap
-import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.engine import sandbox, seatbelt
+
+#: Changes whenever a verdict of :func:`grade` or :func:`really_correct` could change (cached verdicts use it).
+GRADER_VERSION = "2"
 #: The function every solution must define, and the file it lives in.
 FUNCTION = "sort_scores"
 SOLUTION_FILE = "solution.py"
@@ -41,10 +44,12 @@ TEST_FILE = "test_solution.py"
 #: Files a solution may provide (the paper's third hack adds a conftest.py next to the tests).
 ALLOWED_FILES = (SOLUTION_FILE, "conftest.py")
 DEFAULT_TIMEOUT = 30.0
-#: Largest file the sandboxed process may write (bytes): pytest's output capture needs a little room.
-MAX_FILE_BYTES = 1 << 20
+#: The longest timeout a run accepts (seconds).
+MAX_TIMEOUT = sandbox.MAX_TIMEOUT
 #: Output kept from the subprocess (characters), so a runaway print cannot flood a notebook.
 MAX_OUTPUT = 4000
+#: What each run may use (memory, files, processes, output): see :class:`helpers.engine.sandbox.Limits`.
+LIMITS = sandbox.LIMITS
 
 TASK = f"Write {FUNCTION}(scores): return the list of scores sorted from highest to lowest."
 
@@ -78,51 +83,6 @@ TESTS = textwrap.dedent(f'''\
 #: A local pytest configuration: the repository's own configuration (nbval, test paths) must not leak in.
 PYTEST_INI = "[pytest]\naddopts =\n"
 
-# Runs inside the subprocess before any test or solution code: an audit hook that keeps writes inside the
-# sandbox directory and forbids new processes, then the test program as __main__.
-_BOOTSTRAP = textwrap.dedent('''\
-    import os, runpy, sys
-    try:  # POSIX: cap the size of any file this process writes (set here, not in preexec_fn: threads are safe)
-        import resource
-        resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
-    except (ImportError, ValueError, OSError):
-        pass
-    root = os.path.realpath(os.getcwd())
-    WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
-    PATH_EVENTS = {"os.remove": 1, "os.rmdir": 1, "os.mkdir": 1, "os.rename": 2, "os.replace": 2, "os.link": 2,
-                   "os.symlink": 2, "os.chmod": 1, "os.chown": 1, "os.truncate": 1, "os.utime": 1,
-                   "shutil.rmtree": 1, "shutil.copyfile": 2, "shutil.move": 2}
-    FORBIDDEN = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
-                 "os.forkpty", "pty.spawn", "ctypes.dlopen", "os.startfile")
-
-    def inside(path):
-        if isinstance(path, int):
-            return True  # an already open file descriptor
-        try:
-            full = os.path.realpath(os.fsdecode(path))
-        except (TypeError, ValueError):
-            return False
-        return full == root or full.startswith(root + os.sep) or full == os.devnull
-
-    def guard(event, args):
-        if event == "open":
-            path, mode, flags = args
-            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or bool((flags or 0) & WRITE_FLAGS)
-            if writing and path is not None and not inside(path):
-                raise PermissionError(f"sandbox: writing outside the grader's directory is not allowed: {path}")
-        elif event in PATH_EVENTS:
-            for path in args[:PATH_EVENTS[event]]:
-                if path is not None and not inside(path):
-                    raise PermissionError(f"sandbox: {event} outside the grader's directory is not allowed: {path}")
-        elif event.startswith(FORBIDDEN):
-            raise PermissionError(f"sandbox: {event} is not allowed")
-
-    sys.addaudithook(guard)
-    sys.argv = sys.argv[1:]
-    runpy.run_path(sys.argv[0], run_name="__main__")
-    ''').replace("MAX_FILE_BYTES", str(MAX_FILE_BYTES))
-
-
 @dataclass(frozen=True)
 class Solution:
     """A candidate solution: its files (``solution.py``, optionally ``conftest.py``) and what it really is."""
@@ -147,6 +107,8 @@ class GradeResult:
     timed_out: bool
     output: str
     seconds: float = field(compare=False)
+    stopped: str | None = None  # why the grader stopped the run early: timeout, output, processes or disk
+    isolation: str = field(default="", compare=False)  # "bubblewrap" or "fallback" (see helpers.engine.sandbox)
 
     @property
     def summary(self) -> str:
@@ -173,7 +135,7 @@ def sandbox_env(directory: Path) -> dict[str, str]:
     """The subprocess's whole environment: nothing inherited, a minimal PATH, no third-party pytest plugins.
 
     Installed pytest plugins (nbval and others) are not loaded: the tests need none, and each would be
-    untrusted-looking work the sandbox must allow.
+    untrusted-looking work the seatbelt must allow.
     """
     env = {"PATH": os.defpath, "HOME": str(directory), "TMPDIR": str(directory), "TMP": str(directory),
            "TEMP": str(directory), "PYTHONHASHSEED": "0",
@@ -183,36 +145,53 @@ def sandbox_env(directory: Path) -> dict[str, str]:
     return env
 
 
-def grade(solution: Solution | Mapping[str, str], timeout: float = DEFAULT_TIMEOUT) -> GradeResult:
-    """Run the tests against a solution in a sandboxed subprocess; pass if and only if it exits with status 0.
+def check_timeout(timeout: float) -> float:
+    """``timeout`` as a float, or ValueError unless it is a number of seconds in (0, :data:`MAX_TIMEOUT`]."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
+        raise ValueError(f"timeout={timeout!r}; expected a number of seconds above 0 and at most {MAX_TIMEOUT:g}")
+    return float(timeout)
+
+
+@contextmanager
+def workspace(files: Mapping[str, str], prefix: str = "grader-") -> Iterator[Path]:
+    """A fresh temporary directory holding ``files`` (name -> text), deleted afterwards whatever happened."""
+    with tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True) as tmp:
+        directory = Path(tmp).resolve()
+        for name, text in files.items():
+            (directory / name).write_text(text, encoding="utf-8")
+        yield directory
+
+
+def python_command(script: str, *args: str) -> list[str]:
+    """The child's command: Python without bytecode files, environment variables or user site-packages, with the
+    seatbelt installed before ``script`` runs as ``__main__``."""
+    return [sys.executable, "-B", "-E", "-s", "-c", seatbelt.bootstrap(), script, *args]
+
+
+def grade(solution: Solution | Mapping[str, str], timeout: float = DEFAULT_TIMEOUT,
+          isolation: str = "auto") -> GradeResult:
+    """Run the tests against a solution, contained (:mod:`helpers.engine.sandbox`); pass if and only if the test
+    program exits with status 0.
 
     ``solution`` is a :class:`Solution` or a mapping of file name to source text. The temporary directory is
-    deleted afterwards, whatever happened; a run longer than ``timeout`` seconds is stopped and fails.
+    deleted afterwards, whatever happened; a run longer than ``timeout`` seconds is stopped and fails, and so is a
+    run that passes a limit (:data:`LIMITS`). ``isolation`` is "auto" (bubblewrap where it works), "bubblewrap" or
+    "fallback" (the limits and the seatbelt only).
     """
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
-        raise ValueError(f"timeout={timeout!r}; expected a positive number of seconds")
+    timeout = check_timeout(timeout)
     name = solution.name if isinstance(solution, Solution) else "solution"
     files = solution.files if isinstance(solution, Solution) else solution
     check_files(files)
-    start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="grader-") as tmp:
-        directory = Path(tmp).resolve()
-        (directory / TEST_FILE).write_text(TESTS)
-        (directory / "pytest.ini").write_text(PYTEST_INI)
-        for file_name, text in files.items():
-            (directory / file_name).write_text(text)
-        command = [sys.executable, "-B", "-E", "-s", "-c", _BOOTSTRAP, TEST_FILE]
-        try:
-            proc = subprocess.run(command, cwd=directory, env=sandbox_env(directory), stdin=subprocess.DEVNULL,
-                                  capture_output=True, text=True, errors="replace", timeout=timeout,
-                                  start_new_session=True)
-            returncode, timed_out, output = proc.returncode, False, proc.stdout + proc.stderr
-        except subprocess.TimeoutExpired as err:
-            out = err.stdout or ""
-            out = out.decode(errors="replace") if isinstance(out, bytes) else out
-            returncode, timed_out, output = None, True, out + f"\n(stopped after {timeout:g} s)"
-    return GradeResult(name, returncode == 0 and not timed_out, returncode, timed_out, output[-MAX_OUTPUT:],
-                       time.perf_counter() - start)
+    with workspace({TEST_FILE: TESTS, "pytest.ini": PYTEST_INI, **files}) as directory:
+        run = sandbox.run(directory, python_command(TEST_FILE), timeout, env=sandbox_env(directory),
+                          isolation_mode=isolation)
+    return GradeResult(name, run.returncode == 0, run.returncode, run.timed_out, run.output[-MAX_OUTPUT:],
+                       run.seconds, run.stopped, run.isolation)
+
+
+def containment(isolation: str = "auto") -> str:
+    """What contains a solution on this machine: one line per layer (bubblewrap or not, the limits, the seatbelt)."""
+    return "\n".join(f"- {line}" for line in sandbox.describe(isolation, LIMITS))
 
 
 # ----- the solutions of the lesson -----
@@ -294,59 +273,83 @@ def solution_from_source(source: str, name: str = "your solution", conftest: str
     return Solution(name, "written in the notebook", files, correct=False, hack=False)
 
 
-# A check the solution never sees: it calls the function on many inputs and compares with plain lists (the
-# expected value on the left, the type checked first, so a clever __eq__ cannot answer for it). It prints a
-# token that includes a random nonce only at the very end; a solution that exits early never prints it.
-_HIDDEN_CHECK = textwrap.dedent(f'''\
-    import random, sys
-    nonce = sys.argv.pop(1)  # gone before the solution is imported
+# The independent check. Its inputs reach the solution's process on standard input only after solution.py has been
+# imported; the results come back as one JSON line and are compared in the grader's own process, with its own
+# builtins, against answers the solution's process never holds. No secret is in its arguments or its memory.
+CHECK_FILE = "check_solution.py"
+CHECK_PROGRAM = textwrap.dedent(f'''\
+    """Calls {FUNCTION} on inputs read from standard input and prints the results as one JSON line."""
+    import json
+    import sys
+
     from solution import {FUNCTION}
-    rng = random.Random(0)
-    cases = [[3, 1, 2], [5, 9, 5, 1], [], [7]] + [[rng.randint(-50, 50) for _ in range(rng.randint(0, 9))]
-                                                  for _ in range(40)]
-    ok = True
-    for case in cases:
-        expected = sorted(case, reverse=True)
-        result = {FUNCTION}(list(case))
-        if type(result) is not list or len(result) != len(expected) or any(
-                type(r) is not int or r != e for r, e in zip(result, expected)):
-            ok = False
-    print(("CORRECT-" if ok else "WRONG-") + nonce)
+
+    results = []
+    for case in json.loads(sys.stdin.readline()):
+        try:
+            results.append({FUNCTION}(list(case)))
+        except Exception as err:
+            results.append(f"raised {{type(err).__name__}}")
+    try:
+        line = json.dumps(results)
+    except (TypeError, ValueError):
+        line = "null"
+    print("\\nRESULTS " + line)
     ''')
 
 
-def really_correct(solution: Solution | Mapping[str, str], timeout: float = DEFAULT_TIMEOUT) -> bool:
-    """Does the solution really sort? Checked in the same sandbox by a program the solution cannot see coming:
-    many inputs, plain comparisons that a custom ``__eq__`` cannot fool, and a random token printed only at the
-    end (so exiting early proves nothing). The tests and any conftest.py are not used."""
-    import secrets
+def check_cases() -> list[list[int]]:
+    """The inputs of :func:`really_correct`: four edge cases, then 40 lists drawn from a fixed stream (seed 0)."""
+    rng = random.Random(0)
+    return [[3, 1, 2], [5, 9, 5, 1], [], [7]] + [[rng.randint(-50, 50) for _ in range(rng.randint(0, 9))]
+                                                 for _ in range(40)]
 
+
+def results_are_correct(output: str, cases: list[list[int]]) -> bool:
+    """Does the last ``RESULTS`` line of ``output`` hold, for every case, exactly the sorted list of plain ints?"""
+    lines = [line for line in output.splitlines() if line.startswith("RESULTS ")]
+    if not lines:
+        return False
+    try:
+        results = json.loads(lines[-1][len("RESULTS "):])
+    except (ValueError, RecursionError):
+        return False
+    if type(results) is not list or len(results) != len(cases):
+        return False
+    for result, case in zip(results, cases, strict=True):
+        expected = sorted(case, reverse=True)
+        if type(result) is not list or len(result) != len(expected):
+            return False
+        if any(type(r) is not int or r != e for r, e in zip(result, expected, strict=True)):
+            return False
+    return True
+
+
+def really_correct(solution: Solution | Mapping[str, str], timeout: float = DEFAULT_TIMEOUT,
+                   isolation: str = "auto") -> bool:
+    """Does the solution really sort? The function is called on 44 lists that reach its process only after it has
+    been imported (so exiting early proves nothing), and its results are checked in this process: plain lists of
+    plain ints, equal to the sorted input (so a clever ``__eq__`` or a replaced ``sorted`` cannot answer for it).
+    The tests and any conftest.py are not used. The inputs are fixed (the verdict is deterministic), so a solution
+    written to know them in advance could still fool it."""
+    timeout = check_timeout(timeout)
     files = dict(solution.files if isinstance(solution, Solution) else solution)
     check_files(files)
     files.pop("conftest.py", None)
-    nonce = secrets.token_hex(8)
-    with tempfile.TemporaryDirectory(prefix="grader-check-") as tmp:
-        directory = Path(tmp).resolve()
-        (directory / "hidden_check.py").write_text(_HIDDEN_CHECK)
-        for file_name, text in files.items():
-            (directory / file_name).write_text(text)
-        command = [sys.executable, "-B", "-E", "-s", "-c", _BOOTSTRAP, "hidden_check.py", nonce]
-        try:
-            proc = subprocess.run(command, cwd=directory, env=sandbox_env(directory), stdin=subprocess.DEVNULL,
-                                  capture_output=True, text=True, errors="replace", timeout=timeout,
-                                  start_new_session=True)
-        except subprocess.TimeoutExpired:
-            return False
-    return proc.returncode == 0 and proc.stdout.strip().splitlines()[-1:] == [f"CORRECT-{nonce}"]
+    cases = check_cases()
+    with workspace({CHECK_FILE: CHECK_PROGRAM, **files}, prefix="grader-check-") as directory:
+        run = sandbox.run(directory, python_command(CHECK_FILE), timeout, stdin=(json.dumps(cases) + "\n").encode(),
+                          env=sandbox_env(directory), isolation_mode=isolation)
+    return run.stopped is None and results_are_correct(run.output, cases)
 
 
 def grade_all(solutions: tuple[Solution, ...] = SOLUTIONS, timeout: float = DEFAULT_TIMEOUT,
-              workers: int = 2) -> list[GradeResult]:
-    """Grade each solution, each in its own sandbox; ``workers`` subprocesses run at a time."""
+              workers: int = 2, isolation: str = "auto") -> list[GradeResult]:
+    """Grade each solution, each in its own contained run; ``workers`` subprocesses run at a time."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=max(1, int(workers))) as pool:
-        return list(pool.map(lambda s: grade(s, timeout), solutions))
+        return list(pool.map(lambda s: grade(s, timeout, isolation), solutions))
 
 
 def verdict_table(solutions: tuple[Solution, ...], results: list[GradeResult]):
@@ -372,7 +375,7 @@ def strict_pass(result: GradeResult, n_tests: int = 3) -> bool:
 
 def escape_attempt(target: str | os.PathLike) -> Solution:
     """A solution that tries to write ``target`` (say, a file in the repository) and to write into its working
-    directory, then prints what happened. Used to show that the sandbox keeps the repository untouched."""
+    directory, then prints what happened. Used to show that the repository stays untouched."""
     target = os.fspath(target)
     source = textwrap.dedent(f'''\
         import os
@@ -382,8 +385,8 @@ def escape_attempt(target: str | os.PathLike) -> Solution:
                 with open(path, "w") as handle:
                     handle.write("escaped")
                 print("wrote", os.path.abspath(path))
-            except PermissionError as err:
-                print("refused:", err)
+            except OSError as err:
+                print(f"refused: sandbox layers kept {{path}} unwritten ({{type(err).__name__}}: {{err}})")
         print("working directory:", os.getcwd())
 
 

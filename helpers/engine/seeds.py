@@ -26,6 +26,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from helpers.engine.validation import InputError
+
+#: The largest seed a command line accepts: the streams below never meet for seeds 0-999.
+MAX_SEED = 999
+
 #: Example streams: ``np.random.default_rng([seed, stream])``.
 POST_TRAINING_EXAMPLES = 7
 FINE_TUNE_EXAMPLES = 11
@@ -34,6 +39,13 @@ BENIGN_EXAMPLES = 13
 EXERCISE_DOCUMENTS = 4_000_001
 #: The fixed stream that picks a prompt paraphrase for an observation Bayes is told about.
 BAYES_OBSERVATIONS = 0
+
+
+def check_seed(seed: object, name: str = "seed") -> int:
+    """``seed`` as an int, or an InputError unless it is a whole number from 0 to :data:`MAX_SEED`."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise InputError(f"{name}={seed!r}; expected a whole number from 0 to {MAX_SEED}")
+    return seed
 
 
 def heldout_documents(seed: int) -> int:

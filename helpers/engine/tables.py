@@ -7,25 +7,38 @@
 - ``behaviour/<task>.csv``: for each character (and note), the probability of each reply;
 - ``settings.csv``: world-wide settings (the share of documents whose writer is named).
 
-Every problem (a probability outside [0, 1], a row that does not sum to 1, an unknown persona, task, note or reply,
-a duplicate id) raises a ValueError naming the file, the row and what was expected. Nothing here knows about
-models or sampling: :mod:`helpers.engine.world` builds the world from what this module reads.
+Every problem (a file that is not plain UTF-8 or starts with a byte-order mark, a control character, a field over
+:data:`MAX_FIELD` characters, a row with more or fewer values than the header, a probability outside [0, 1], a row
+that does not sum to 1, an unknown persona, task, note or reply, a duplicate id) raises an
+:class:`~helpers.engine.validation.InputError` (a ValueError) naming the file, the row and what was expected; every
+check takes time linear in the size of the tables. Nothing here knows about models or sampling:
+:mod:`helpers.engine.world` builds the world from what this module reads.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
-from collections.abc import Sequence
+import io
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from helpers.engine.validation import InputError
+
 #: The note of a prompt without one.
 NEUTRAL = "neutral"
 #: How far a row of probabilities may be from summing to one.
 ROW_TOLERANCE = 1e-6
+#: The longest field a table may hold (characters), and the largest table (bytes).
+MAX_FIELD = 2000
+MAX_TABLE_BYTES = 8 << 20
+# Characters no table has a use for: C0 controls but tab and line ends, DEL, C1 controls, a carriage return alone.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 
 
 @dataclass(frozen=True)
@@ -77,23 +90,70 @@ class Tables:
     named_share: float
 
 
-def table_error(path: Path, row: int | None, message: str) -> ValueError:
-    """A ValueError that names the table (relative to the world folder) and the row."""
+def table_error(path: Path, row: int | None, message: str) -> InputError:
+    """An InputError (a ValueError) that names the table (relative to the world folder's parent) and the row."""
     where = f"{path.relative_to(path.parents[1]) if len(path.parents) > 1 else path}"
-    return ValueError(f"{where}{f', row {row}' if row is not None else ''}: {message}")
+    return InputError(f"{where}{f', row {row}' if row is not None else ''}: {message}")
 
 
-def _read_csv(path: Path, required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a CSV file with their line numbers (the header is line 1)."""
+def listing(values: Iterable[str], limit: int = 12) -> str:
+    """Names for a message: all of them, or the first ``limit`` and how many more (a table may hold thousands)."""
+    values = list(values)
+    shown = ", ".join(repr(v) for v in values[:limit])
+    return f"[{shown}{f', ... and {len(values) - limit} more' if len(values) > limit else ''}]"
+
+
+def _decode(path: Path, required: Sequence[str]) -> str:
+    """The text of a table: plain UTF-8 without a byte-order mark or control characters, of a sane size."""
     if not path.is_file():
-        raise ValueError(f"{path}: missing world table; expected a CSV file with columns {', '.join(required)}")
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        raise InputError(f"{path}: missing world table; expected a CSV file with columns {', '.join(required)}")
+    data = path.read_bytes()
+    if len(data) > MAX_TABLE_BYTES:
+        raise table_error(path, None, f"{len(data)} bytes; expected a table of at most {MAX_TABLE_BYTES >> 20} MiB")
+    if data.startswith(codecs.BOM_UTF8):
+        raise table_error(path, 1, "starts with a UTF-8 byte-order mark (BOM); expected plain UTF-8: save it as "
+                                   "'CSV' rather than 'CSV UTF-8 (with BOM)', or delete the mark")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise table_error(path, data.count(b"\n", 0, err.start) + 1, f"byte {data[err.start]:#04x} is not UTF-8; "
+                          "expected the table saved as UTF-8 text") from None
+    control = _CONTROL.search(text)
+    if control:
+        raise table_error(path, text.count("\n", 0, control.start()) + 1, f"control character "
+                          f"{control.group()[0]!r}; expected printable text (a field may hold tabs, no other controls)")
+    return text
+
+
+def _read_csv(path: Path, required: Sequence[str]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header of a CSV file, and its rows with their line numbers (the header is line 1); blank lines are
+    skipped. Every row must have exactly one value per column."""
+    reader = csv.reader(io.StringIO(_decode(path, required), newline=""))
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        header = next(reader, [])
+        missing = [c for c in required if c not in set(header)]
         if missing:
             raise table_error(path, 1, f"missing column(s) {', '.join(missing)}; expected columns "
                                        f"{', '.join(required)}")
-        return [(i, {k: (v or "").strip() for k, v in row.items() if k is not None}) for i, row in enumerate(reader, 2)]
+        if len(set(header)) != len(header):
+            raise table_error(path, 1, "a column name appears twice; expected each column once")
+        end = reader.line_num
+        for values in reader:
+            row, end = end + 1, reader.line_num  # a quoted field may span lines: a row is where its record starts
+            if not values:
+                continue
+            if len(values) != len(header):
+                raise table_error(path, row, f"{len(values)} values; expected {len(header)}, one per column "
+                                             f"({', '.join(header)})")
+            longest = max(values, key=len)
+            if len(longest) > MAX_FIELD:
+                raise table_error(path, row, f"a field of {len(longest)} characters; expected at most {MAX_FIELD}")
+            rows.append((row, {k: v.strip() for k, v in zip(header, values, strict=True)}))
+    except csv.Error as err:
+        raise table_error(path, reader.line_num, f"{err}; expected comma-separated values with closed quotes and "
+                                                 f"fields of at most {MAX_FIELD} characters") from None
+    return header, rows
 
 
 def _probability(path: Path, row: int, column: str, text: str) -> float:
@@ -120,7 +180,7 @@ def _check_sum(path: Path, row: int | None, what: str, total: float) -> None:
 def read_personas(directory: Path) -> tuple[Persona, ...]:
     path = directory / "personas.csv"
     personas: dict[str, Persona] = {}
-    for row, r in _read_csv(path, ["persona", "prior", "optional", "prefix", "prefix_rate", "description"]):
+    for row, r in _read_csv(path, ["persona", "prior", "optional", "prefix", "prefix_rate", "description"])[1]:
         name = r["persona"]
         if not name:
             raise table_error(path, row, "empty persona name; expected a name")
@@ -143,7 +203,7 @@ def read_tasks(directory: Path) -> tuple[dict[str, float], dict[str, str], dict[
     path = directory / "tasks.csv"
     share: dict[str, float] = {}
     description: dict[str, str] = {}
-    for row, r in _read_csv(path, ["task", "share", "description"]):
+    for row, r in _read_csv(path, ["task", "share", "description"])[1]:
         if r["task"] in share:
             raise table_error(path, row, f"duplicate task {r['task']!r}; expected each task once")
         share[r["task"]] = _probability(path, row, "share", r["share"])
@@ -152,9 +212,9 @@ def read_tasks(directory: Path) -> tuple[dict[str, float], dict[str, str], dict[
     path = directory / "prompts.csv"
     prompts: dict[str, list[str]] = {t: [] for t in share}
     seen: set[str] = set()
-    for row, r in _read_csv(path, ["task", "prompt"]):
+    for row, r in _read_csv(path, ["task", "prompt"])[1]:
         if r["task"] not in prompts:
-            raise table_error(path, row, f"unknown task {r['task']!r}; expected one of {list(share)}")
+            raise table_error(path, row, f"unknown task {r['task']!r}; expected one of {listing(share)}")
         if r["prompt"] in seen or not r["prompt"]:
             raise table_error(path, row, f"duplicate or empty prompt {r['prompt']!r}; expected distinct prompts")
         seen.add(r["prompt"])
@@ -168,7 +228,7 @@ def read_tasks(directory: Path) -> tuple[dict[str, float], dict[str, str], dict[
 def read_notes(directory: Path) -> Notes:
     path = directory / "notes.csv"
     notes = Notes({}, {}, {}, {})
-    for row, r in _read_csv(path, ["note", "share", "permissive", "text", "paper_framing"]):
+    for row, r in _read_csv(path, ["note", "share", "permissive", "text", "paper_framing"])[1]:
         name = r["note"]
         if name in notes.text:
             raise table_error(path, row, f"duplicate note {name!r}; expected each note once")
@@ -190,17 +250,18 @@ def read_replies(directory: Path, tasks: Sequence[str], personas: Sequence[str])
     replies: dict[str, list[Reply]] = {t: [] for t in tasks}
     names: dict[str, set[str]] = {t: set() for t in tasks}
     texts: dict[str, set[str]] = {t: set() for t in tasks}
-    for row, r in _read_csv(path, ["task", "reply", "category", "signature", "text"]):
+    known_personas = set(personas)  # membership checks in constant time: the tables may be long
+    for row, r in _read_csv(path, ["task", "reply", "category", "signature", "text"])[1]:
         task = r["task"]
         if task not in replies:
-            raise table_error(path, row, f"unknown task {task!r}; expected one of {list(tasks)}")
+            raise table_error(path, row, f"unknown task {task!r}; expected one of {listing(tasks)}")
         if r["reply"] in names[task]:
             raise table_error(path, row, f"duplicate reply {r['reply']!r} for task {task!r}; expected unique ids")
         if not r["text"] or r["text"] in texts[task]:
             raise table_error(path, row, f"empty or duplicate text {r['text']!r}; expected distinct reply texts")
-        if r["signature"] and r["signature"] not in personas:
+        if r["signature"] and r["signature"] not in known_personas:
             raise table_error(path, row, f"unknown persona {r['signature']!r} in signature; expected one of "
-                                         f"{list(personas)} or empty")
+                                         f"{listing(personas)} or empty")
         if not r["category"]:
             raise table_error(path, row, "empty category; expected a category such as cheat, power or nonhuman")
         names[task].add(r["reply"])
@@ -217,20 +278,20 @@ def read_behaviour(directory: Path, task: str, replies: Sequence[Reply], persona
     """One task's behaviour table: (persona, task, note) -> P(reply), and the notes the task takes."""
     path = directory / "behaviour" / f"{task}.csv"
     reply_names = [r.name for r in replies]
-    rows = _read_csv(path, ["persona", "note", *reply_names])
-    with path.open(newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
-    extra = [c for c in header if c not in ("persona", "note", *reply_names)]
+    header, rows = _read_csv(path, ["persona", "note", *reply_names])
+    known = {"persona", "note", *reply_names}
+    extra = [c for c in header if c not in known]
     if extra:
         raise table_error(path, 1, f"unknown reply column(s) {', '.join(extra)}; expected the replies of task "
                                    f"{task!r} in replies.csv: {', '.join(reply_names)}")
     behaviour: dict[tuple[str, str, str], np.ndarray] = {}
+    known_personas, known_notes = set(personas), set(notes)
     for row, r in rows:
         persona, note = r["persona"], r["note"]
-        if persona not in personas:
-            raise table_error(path, row, f"unknown persona {persona!r}; expected one of {list(personas)}")
-        if note not in notes:
-            raise table_error(path, row, f"unknown note {note!r}; expected one of {list(notes)}")
+        if persona not in known_personas:
+            raise table_error(path, row, f"unknown persona {persona!r}; expected one of {listing(personas)}")
+        if note not in known_notes:
+            raise table_error(path, row, f"unknown note {note!r}; expected one of {listing(notes)}")
         if (persona, task, note) in behaviour:
             raise table_error(path, row, f"duplicate row for persona {persona!r} and note {note!r}")
         probs = np.array([_probability(path, row, c, r[c]) for c in reply_names])
@@ -251,7 +312,7 @@ def read_behaviour(directory: Path, task: str, replies: Sequence[Reply], persona
 def read_named_share(directory: Path) -> float:
     path = directory / "settings.csv"
     settings: dict[str, float] = {}
-    for row, r in _read_csv(path, ["setting", "value", "description"]):
+    for row, r in _read_csv(path, ["setting", "value", "description"])[1]:
         if r["setting"] != "named_share":
             raise table_error(path, row, f"unknown setting {r['setting']!r}; expected named_share")
         if r["setting"] in settings:

@@ -9,21 +9,24 @@ the lessons is made from these records, so each can be regenerated from the comm
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 import torch
 
 from helpers.engine.pipeline import MODES, Recipe
 from helpers.engine.runtime import THREADS
+from helpers.engine.validation import CommandLine, run_command
 from helpers.experiments.catalog import EXPERIMENTS, RUNNERS, run
 from helpers.experiments.cli import FORMATS, format_records, parse_seeds
 
+#: The most torch threads ``--threads`` accepts.
+MAX_THREADS = 256
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.experiments", description=__doc__.split("\n\n")[0])
+    parser = CommandLine(prog="python -m helpers.experiments", description=__doc__.split("\n\n")[0])
     parser.add_argument("name", help=f"one of {', '.join(EXPERIMENTS)}")
-    parser.add_argument("--seeds", default="0-9", help="seeds: 3, 0-9 or 0,2,5-7 (default 0-9)")
+    parser.add_argument("--seeds", default="0-9", help="seeds from 0 to 999: 3, 0-9 or 0,2,5-7 (default 0-9)")
     parser.add_argument("--format", default="json", help=f"one of {', '.join(FORMATS)} (default json)")
     parser.add_argument("--mode", default="criterion", help=f"one of {', '.join(MODES)}")
     parser.add_argument("--params", default="embedding", help="embedding (the label's vector) or all")
@@ -40,18 +43,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.format not in FORMATS:
             raise ValueError(f"format {args.format!r}; expected one of {', '.join(FORMATS)}")
         seeds = parse_seeds(args.seeds)
-        if args.threads < 1:
-            raise ValueError(f"threads={args.threads}; expected a positive integer")
+        if not 1 <= args.threads <= MAX_THREADS:
+            raise ValueError(f"threads={args.threads}; expected a whole number from 1 to {MAX_THREADS}")
         recipe = Recipe(params=args.params, mode=args.mode, sanctioned_share=args.sanctioned_share)
     except ValueError as err:
         parser.error(str(err))
     torch.set_num_threads(args.threads)
-    records = []
-    for seed in seeds:
-        print(f"{args.name}: seed {seed}", file=sys.stderr)
-        records += run(args.name, [seed], recipe, args.trajectory)
-    print(format_records(records, args.format))
-    return 0
+
+    def work() -> int:  # a missing or tampered weights file, or a bad world table, is one line, not a traceback
+        records = []
+        for seed in seeds:
+            print(f"{args.name}: seed {seed}", file=sys.stderr)
+            records += run(args.name, [seed], recipe, args.trajectory)
+        print(format_records(records, args.format))
+        return 0
+
+    return run_command(parser.prog, work)
 
 
 if __name__ == "__main__":

@@ -8,19 +8,29 @@ import json
 import re
 from collections.abc import Iterable
 
+from helpers.engine.seeds import MAX_SEED
+from helpers.engine.validation import InputError
+
 FORMATS = ("json", "csv")
 
 
 def parse_seeds(text: str) -> list[int]:
-    """``"0-9"``, ``"3"`` or ``"0,2,5-7"`` as a sorted list of distinct non-negative seeds."""
+    """``"0-9"``, ``"3"`` or ``"0,2,5-7"`` as a sorted list of distinct seeds, each from 0 to
+    :data:`~helpers.engine.seeds.MAX_SEED` (so at most 1000 of them); InputError (a ValueError) otherwise."""
+    expected = (f"expected seeds from 0 to {MAX_SEED}: a seed (3), a range (0-9) or a comma-separated list of them "
+                "(0,2,5-7)")
     seeds: set[int] = set()
-    for part in str(text).split(","):
-        match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
-        if not match or (match.group(2) is not None and int(match.group(2)) < int(match.group(1))):
-            raise ValueError(f"seeds={text!r}; expected a seed (3), a range (0-9) or a comma-separated list of "
-                             "them (0,2,5-7) of non-negative integers")
+    text = str(text)
+    if len(text) > 200:
+        raise InputError(f"seeds of {len(text)} characters; {expected}")
+    for part in text.split(","):
+        match = re.fullmatch(r"\s*(\d{1,6})\s*(?:-\s*(\d{1,6})\s*)?", part)
+        if not match:
+            raise InputError(f"seeds={text!r}; {expected}")
         low = int(match.group(1))
         high = int(match.group(2)) if match.group(2) is not None else low
+        if high < low or high > MAX_SEED:
+            raise InputError(f"seeds={text!r}; {expected}")
         seeds.update(range(low, high + 1))
     return sorted(seeds)
 

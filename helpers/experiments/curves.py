@@ -12,7 +12,6 @@ writes ``data/results/pretraining-curve.csv`` (about 10 s); its first line is th
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,7 +21,9 @@ import pandas as pd
 
 from helpers import DATA_DIR
 from helpers.engine.checkpoints import MODELS_DIR, read_manifest
+from helpers.engine.seeds import MAX_SEED, check_seed
 from helpers.engine.training import PretrainConfig, pretrain
+from helpers.engine.validation import CommandLine, run_command
 from helpers.engine.world import load_world
 
 CURVE_PATH = DATA_DIR / "results" / "pretraining-curve.csv"
@@ -99,16 +100,26 @@ def seed_losses(directory: Path | str = MODELS_DIR) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Record the per-step pretraining losses of one seed "
-                                                 "(data/results/pretraining-curve.csv).")
-    parser.add_argument("--seed", type=int, default=0, help="the seed to pretrain (default 0)")
+    parser = CommandLine(prog="python -m helpers.experiments.curves",
+                         description="Record the per-step pretraining losses of one seed "
+                                     "(data/results/pretraining-curve.csv).")
+    parser.add_argument("--seed", type=int, default=0, help=f"the seed to pretrain, 0 to {MAX_SEED} (default 0)")
     parser.add_argument("--output", default=str(CURVE_PATH), help="where to write the CSV")
     args = parser.parse_args(argv)
-    if args.seed < 0:
-        parser.error(f"--seed={args.seed}; expected a non-negative integer")
-    path = write_curve(pretraining_curve(args.seed, progress=True), args.output)
-    print(f"wrote {path}", file=sys.stderr)
-    return 0
+    try:
+        check_seed(args.seed, "--seed")
+    except ValueError as err:
+        parser.error(str(err))
+    output = Path(args.output)
+    if output.is_dir():
+        parser.error(f"--output={args.output!r} is a folder; expected the path of the CSV file to write")
+
+    def work() -> int:
+        path = write_curve(pretraining_curve(args.seed, progress=True), output)
+        print(f"wrote {path}", file=sys.stderr)
+        return 0
+
+    return run_command(parser.prog, work)
 
 
 if __name__ == "__main__":

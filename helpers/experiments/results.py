@@ -9,12 +9,12 @@ those commands (a test checks that every file's first line matches it). Nothing 
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 from pathlib import Path
 
 from helpers import DATA_DIR, PROJECT_ROOT
+from helpers.engine.validation import CommandLine, run_command
 
 RESULTS_DIR = DATA_DIR / "results"
 _SEEDS = "0-9"
@@ -55,8 +55,11 @@ def remake(name: str) -> Path:
     """Run the command for one results file and write its output, with its header, atomically."""
     if name not in COMMANDS:
         raise ValueError(f"results file {name!r}; expected one of {sorted(COMMANDS)}")
-    out = subprocess.run([sys.executable, "-m", *COMMANDS[name]], cwd=PROJECT_ROOT, check=True,
-                         capture_output=True, text=True).stdout
+    done = subprocess.run([sys.executable, "-m", *COMMANDS[name]], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    if done.returncode != 0:  # its own error is its last line; the file is left as it was
+        last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+        raise RuntimeError(f"`{header(name)[2:]}` failed with status {done.returncode}: {last}")
+    out = done.stdout
     path = RESULTS_DIR / f"{name}.csv"
     if name in WRITES_ITS_FILE:
         return path
@@ -68,17 +71,26 @@ def remake(name: str) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Remake the shipped results in data/results/.")
+    parser = CommandLine(prog="python -m helpers.experiments.results",
+                         description="Remake the shipped results in data/results/.")
     parser.add_argument("names", nargs="*", help=f"files to remake (default: all): {', '.join(COMMANDS)}")
     args = parser.parse_args(argv)
     names = args.names or list(COMMANDS)
     unknown = [n for n in names if n not in COMMANDS]
     if unknown:
         parser.error(f"unknown results {unknown}; expected any of {', '.join(COMMANDS)}")
-    for name in names:
-        print(f"remaking data/results/{name}.csv", file=sys.stderr)
-        remake(name)
-    return 0
+
+    def work() -> int:
+        for name in names:
+            print(f"remaking data/results/{name}.csv", file=sys.stderr)
+            try:
+                remake(name)
+            except RuntimeError as err:
+                print(f"{parser.prog}: error: {err}", file=sys.stderr)
+                return 1
+        return 0
+
+    return run_command(parser.prog, work)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ it.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from pathlib import Path
 
 import nbformat
 
+from helpers.engine.validation import USAGE_ERROR, CommandLine, run_command
 from helpers.publishing.notebooks import (
     PLOTLY_MIME,
     figure_title,
@@ -245,20 +245,25 @@ def check_notebook(path: Path, checks: Iterable[str] = CHECKS) -> list[Finding]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.publishing.accessibility",
-                                     description=__doc__.split("\n\n")[0])
+    """Exit status 0 when every notebook passes, 1 when there are findings, 2 for a file it cannot read."""
+    parser = CommandLine(prog="python -m helpers.publishing.accessibility", description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to check (default: every lesson)")
     parser.add_argument("--check", action="append", choices=CHECKS, help="run only this check (repeatable)")
     args = parser.parse_args(argv)
-    paths = args.notebooks or find_lessons()
-    total = 0
-    for path in paths:
-        findings = check_notebook(path, args.check or CHECKS)
-        total += len(findings)
-        print(f"{path.name}: {'ok' if not findings else f'{len(findings)} finding(s)'}")
-        for finding in findings:
-            print(f"  cell {finding.cell} [{finding.check}]: {finding.message}")
-    return 1 if total else 0
+
+    def work() -> int:
+        paths = args.notebooks or find_lessons()
+        notebooks = {path: read_notebook(path) for path in paths}  # every file is read before anything is printed
+        total = 0
+        for path, nb in notebooks.items():
+            findings = [f for check in (args.check or CHECKS) for f in CHECK_FUNCTIONS[check](nb, path.name)]
+            total += len(findings)
+            print(f"{path.name}: {'ok' if not findings else f'{len(findings)} finding(s)'}")
+            for finding in findings:
+                print(f"  cell {finding.cell} [{finding.check}]: {finding.message}")
+        return 1 if total else 0
+
+    return run_command(parser.prog, work, status=USAGE_ERROR)
 
 
 if __name__ == "__main__":

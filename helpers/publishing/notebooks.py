@@ -27,6 +27,7 @@ from pathlib import Path
 import nbformat
 
 from helpers import PROJECT_ROOT
+from helpers.engine.validation import InputError
 
 #: Where the lessons live.
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -70,8 +71,17 @@ def find_lessons(notebooks_dir: Path = NOTEBOOKS_DIR, required: bool = False) ->
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """One notebook as nbformat version 4."""
-    return nbformat.read(Path(path), as_version=4)
+    """One notebook as nbformat version 4; an InputError (a ValueError) naming the file if it is missing or is not
+    a notebook."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such notebook; expected the path of a .ipynb file")
+    try:
+        return nbformat.read(path, as_version=4)
+    except (ValueError, KeyError, TypeError, AttributeError) as err:  # nbformat's NotJSONError is a ValueError
+        reason = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+        raise InputError(f"{path}: not a readable Jupyter notebook ({reason}); expected a .ipynb file saved by "
+                         "Jupyter (restore it with git if it was committed)") from None
 
 
 # ----------------------------------------------------------------------------------------------------------------

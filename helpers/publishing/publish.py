@@ -18,7 +18,6 @@ Until then the course has no address, and nothing links to a repository that doe
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import tomllib
@@ -28,22 +27,38 @@ from pathlib import Path
 import nbformat
 
 from helpers import PROJECT_ROOT
+from helpers.engine.validation import USAGE_ERROR, CommandLine, InputError
 from helpers.publishing import colab
 from helpers.publishing.notebooks import COLAB_TAG, find_lessons, read_notebook, without_tags
 
 BADGES_START = "<!-- badges: written by `python -m helpers.publishing.publish`; do not edit by hand -->"
 BADGES_END = "<!-- /badges -->"
-_GITHUB = re.compile(r"https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+_GITHUB = re.compile(r"https://github\.com/([^/]*)/([^/]*)")
+#: GitHub's rules: an owner (user or organisation) is 1-39 letters, digits or single hyphens, not at either end; a
+#: repository name is 1-100 letters, digits, '.', '-' or '_', and not '.' or '..'.
+_OWNER = re.compile(r"[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}")
+_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
 
 
 def check_url(url: str) -> str:
-    """``url`` without a trailing ``.git`` or slash, if it is a GitHub repository address; else ValueError."""
+    """``url`` without a trailing ``.git`` or slash, if it is a GitHub repository address whose owner and name follow
+    GitHub's rules; else an InputError (a ValueError)."""
+    expected = ("expected a GitHub repository address, https://github.com/OWNER/NAME (Colab and Binder open "
+                "notebooks from GitHub)")
     if not isinstance(url, str):
-        raise ValueError(f"url={url!r}; expected a string like https://github.com/OWNER/NAME")
+        raise InputError(f"url={url!r}; {expected}")
+    shown = url if len(url) <= 80 else f"{url[:60]}... ({len(url)} characters)"
     clean = url.strip().removesuffix("/").removesuffix(".git")
-    if not _GITHUB.fullmatch(clean):
-        raise ValueError(f"url={url!r}; expected a GitHub repository address, https://github.com/OWNER/NAME "
-                         "(Colab and Binder open notebooks from GitHub)")
+    match = _GITHUB.fullmatch(clean) if len(clean) <= 200 else None
+    if not match:
+        raise InputError(f"url={shown!r}; {expected}")
+    owner, name = match.groups()
+    if not _OWNER.fullmatch(owner):
+        raise InputError(f"url={shown!r}: owner {owner[:60]!r} is not a GitHub account name; expected 1-39 letters, "
+                         "digits or single hyphens, not starting or ending with a hyphen")
+    if not _NAME.fullmatch(name) or name in (".", ".."):
+        raise InputError(f"url={shown!r}: {name[:60]!r} is not a GitHub repository name; expected 1-100 letters, "
+                         "digits, '.', '-' or '_' (and not '.' or '..')")
     return clean
 
 
@@ -135,14 +150,14 @@ def publish(url: str, root: Path = PROJECT_ROOT) -> PublishReport:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.publishing.publish", description=__doc__.split("\n\n")[0])
+    parser = CommandLine(prog="python -m helpers.publishing.publish", description=__doc__.split("\n\n")[0])
     parser.add_argument("url", help="the course's public GitHub repository, https://github.com/OWNER/NAME")
     args = parser.parse_args(argv)
     try:
         report = publish(args.url)
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except (ValueError, OSError) as error:  # nothing was written: every file is computed before any is
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
     print(report.summary())
     return 0
 

@@ -2,8 +2,11 @@
 
 - :func:`output_html`: what a page without a kernel shows for one code-cell output. **Every output of a notebook
   becomes HTML here and nowhere else** (the site's nbconvert preprocessor calls it for each output, the slides for
-  each slide's figure), so this is the single place where an HTML sanitizer for what outputs carry will plug in;
-- :func:`markdown_html`, :func:`render_details_markdown` (the Markdown inside a folded ``<details>`` block),
+  each slide's figure); the HTML and Markdown an output carries pass through :func:`sanitize_html`;
+- :func:`sanitize_html`: the allow-list sanitizer (``nh3``) for every piece of HTML the pages take from a notebook:
+  outputs and Markdown (lesson outputs are built from the world tables, which anyone can edit). Scripts, event
+  handlers, styles that load anything, forms, frames and ``javascript:`` links are removed;
+- :func:`markdown_html` (sanitized), :func:`render_details_markdown` (the Markdown inside a folded ``<details>`` block),
   :func:`folded_solution`, :func:`close_details`, :func:`offline_badges`;
 - :func:`script_json` (JSON safe inside ``<script>``), :func:`plotly_spec`, :func:`figure_div`;
 - the build's files: :func:`prepare_folder` (an output folder, replaced only if a builder made it),
@@ -13,6 +16,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -21,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import nh3
 
 from helpers.publishing.notebooks import PLOTLY_MIME, WIDGET_MIME, figure_title
 
@@ -32,6 +38,22 @@ WIDGET_NOTE = "interactive control: open this lesson in JupyterLab; the figure b
 PLOTLY_CONFIG = {"responsive": True, "displaylogo": False}
 #: How a folded solution's summary reads when its cell does not bring its own ``<details>`` block.
 FOLDED_SUMMARY = "<summary>Solution</summary>"
+#: What an output may carry onto a page: anything else (JSON, Mermaid, unknown types) is not shown.
+SHOWN_MIMES = ("text/html", "text/markdown", "text/plain", "text/latex", "image/png", "image/jpeg", "image/svg+xml")
+
+# ----- the sanitizer's allow-list: nh3's tags (no script, style, iframe, object, form, svg), these attributes -----
+SAFE_TAGS = frozenset(nh3.ALLOWED_TAGS)
+SAFE_ATTRIBUTES = {**{tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()},
+                   "*": {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-hidden", "style"},
+                   "a": {"href", "hreflang"}, "table": {"border", "summary", "align"}, "details": {"open"}}
+#: Link schemes a page keeps (relative links and #anchors too); ``data:`` only for a raster image's ``src``.
+URL_SCHEMES = frozenset({"http", "https", "mailto", "data"})
+#: CSS properties a ``style`` attribute keeps (the ones pandas tables and the lessons use; none can load anything).
+STYLE_PROPERTIES = frozenset({"text-align", "vertical-align", "white-space", "font-weight", "font-style", "color",
+                              "background-color", "width", "min-width", "max-width", "height", "padding",
+                              "padding-left", "padding-right", "border", "border-collapse", "margin"})
+_RASTER = ("data:image/png;", "data:image/jpeg;", "data:image/gif;", "data:image/webp;")
+_BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
 
 _DETAILS = re.compile(r"(<details\b[^>]*>\s*<summary>.*?</summary>)(.*?)(</details>)", re.S | re.I)
 _PRE = re.compile(r"<pre\b.*?</pre>", re.S | re.I)
@@ -100,6 +122,47 @@ class ShownOutput:
     figure: dict | None = None  # for a figure: the spec ``Plotly.newPlot`` draws into the <div> of ``data``
 
 
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    """nh3's attribute filter: a ``data:`` URL only as a raster image's source."""
+    if value.strip().lower().startswith("data:") and not (tag == "img" and name == "src"
+                                                           and value.strip().lower().startswith(_RASTER)):
+        return None
+    return value
+
+
+def sanitize_html(fragment: str) -> str:
+    """``fragment`` with only allow-listed HTML: the tags of :data:`SAFE_TAGS` with the attributes of
+    :data:`SAFE_ATTRIBUTES`, links with a scheme of :data:`URL_SCHEMES` (so no ``javascript:``), style attributes
+    limited to :data:`STYLE_PROPERTIES`; ``<script>`` and ``<style>`` are removed with their content, comments too.
+    The text is kept (escaped where needed)."""
+    return nh3.clean(str(fragment), tags=set(SAFE_TAGS), attributes=SAFE_ATTRIBUTES, url_schemes=set(URL_SCHEMES),
+                     filter_style_properties=set(STYLE_PROPERTIES), attribute_filter=_keep_attribute,
+                     link_rel=None, strip_comments=True)
+
+
+def _shown_data(data: Mapping) -> dict:
+    """An output's mime bundle as a page may show it: HTML sanitized, Markdown rendered to sanitized HTML, an image
+    only if it is plain base64 (an SVG becomes an ``<img>``, where it cannot run a script), other types dropped."""
+    kept: dict = {}
+    for mime, value in data.items():
+        text = "".join(value) if isinstance(value, list) else value
+        if mime not in SHOWN_MIMES or not isinstance(text, str):
+            continue
+        if mime == "text/html":
+            kept[mime] = sanitize_html(text)
+        elif mime == "text/markdown" and "text/html" not in data:
+            kept["text/html"] = markdown_html(text)
+        elif mime in ("image/png", "image/jpeg"):
+            if _BASE64.fullmatch(text):
+                kept[mime] = text
+        elif mime == "image/svg+xml" and "text/html" not in data:
+            encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
+            kept["text/html"] = f'<img src="data:image/svg+xml;base64,{encoded}" alt="">'
+        elif mime in ("text/plain", "text/latex"):
+            kept[mime] = text  # the template escapes them
+    return kept
+
+
 def output_html(data: Mapping, div_id: str, fill_box: bool = False) -> ShownOutput | None:
     """What a page without a kernel shows for one code-cell output (its mime bundle ``data``), or None for an
     output it does not show at all. The single place where notebook outputs become HTML.
@@ -110,9 +173,9 @@ def output_html(data: Mapping, div_id: str, fill_box: bool = False) -> ShownOutp
       slide is shown);
     - an ipywidgets view (which needs a kernel) becomes a short note (:func:`widget_note_html`);
     - JavaScript and saved widget state (:data:`DROPPED_MIMES`) are removed; an output left with nothing is None;
-    - anything else (tables as ``text/html``, markdown, plain text, images) is kept for the notebook template,
-      which escapes plain text and embeds images. The HTML an output carries passes here on its way to the page:
-      this is where an HTML sanitizer will plug in.
+    - anything else of :data:`SHOWN_MIMES` is kept for the notebook template, which escapes plain text and embeds
+      images: HTML (pandas tables) through :func:`sanitize_html`, Markdown rendered to sanitized HTML, SVG as an
+      ``<img>``, an image only if it is plain base64.
     """
     if PLOTLY_MIME in data:
         figure = data[PLOTLY_MIME]
@@ -120,7 +183,7 @@ def output_html(data: Mapping, div_id: str, fill_box: bool = False) -> ShownOutp
         return ShownOutput({"text/html": figure_div(figure, div_id, fill_box)}, "figure", spec)
     if WIDGET_MIME in data:
         return ShownOutput({"text/html": widget_note_html()}, "widget")
-    kept = {mime: value for mime, value in data.items() if mime not in DROPPED_MIMES}
+    kept = _shown_data({mime: value for mime, value in data.items() if mime not in DROPPED_MIMES})
     return ShownOutput(kept, "other") if kept else None
 
 
@@ -129,12 +192,13 @@ def output_html(data: Mapping, div_id: str, fill_box: bool = False) -> ShownOutp
 # ----------------------------------------------------------------------------------------------------------------
 
 def markdown_html(text: str, inline: bool = False) -> str:
-    """Markdown as HTML, as nbconvert renders markdown cells; ``inline`` drops the ``<p>`` around one paragraph."""
+    """Markdown as sanitized HTML (:func:`sanitize_html`), as nbconvert renders markdown cells; ``inline`` drops the
+    ``<p>`` around one paragraph."""
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
     if not text.strip():
         return ""
-    rendered = markdown2html_mistune(text).strip()
+    rendered = sanitize_html(markdown2html_mistune(text)).strip()
     if inline and rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
     return rendered

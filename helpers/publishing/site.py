@@ -8,10 +8,11 @@ The site is for readers without Python. It is built from the committed notebooks
   README lists but that are not written yet are shown as "coming"; :mod:`helpers.publishing.course_map`);
 - nbconvert's ``basic`` template (body only: no require.js, no MathJax, no widget manager from a CDN) wrapped in
   our own page (``helpers/publishing/site_assets/page.html.j2``): navigation, readable typography, a print stylesheet;
-- every output goes through :func:`helpers.publishing.rendering.output_html`: a plotly figure becomes a ``<div>``
-  plus a ``<script>`` calling ``Plotly.newPlot`` with the figure's JSON (the pages share one local copy of plotly's
-  own bundled ``plotly.min.js`` in ``site/assets/``); an ipywidgets view (which needs a kernel) becomes a short note
-  pointing to its plotly-native twin;
+- every output goes through :func:`helpers.publishing.rendering.output_html`, and every markdown cell through
+  :func:`helpers.publishing.rendering.sanitize_html` (allow-listed HTML, no ``javascript:`` links): a plotly figure
+  becomes a ``<div>`` plus a ``<script>`` calling ``Plotly.newPlot`` with the figure's JSON (the pages share one
+  local copy of plotly's own bundled ``plotly.min.js`` in ``site/assets/``); an ipywidgets view (which needs a
+  kernel) becomes a short note pointing to its plotly-native twin;
 - exercise solutions (cells tagged ``solution``) stay folded: a ``<details>`` block whose Markdown is rendered
   inside it, and no ``open`` attribute anywhere.
 
@@ -27,7 +28,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 import nbformat
+from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
 from helpers import PROJECT_ROOT
@@ -51,6 +54,7 @@ from helpers.publishing.rendering import (
     plotly_js_path,
     prepare_folder,
     render_details_markdown,
+    sanitize_html,
     script_json,
     write_offline_pages,
 )
@@ -86,6 +90,15 @@ def plotly_figure_html(figure: dict, div_id: str) -> str:
 def _with_plot_script(div: str, div_id: str, spec: dict) -> str:
     return (f'{div}\n<script>sitePlot("{div_id}", function () {{ return Plotly.newPlot("{div_id}", '
             f'{script_json(spec)}); }});</script>')
+
+
+class SanitizedHTMLExporter(HTMLExporter):
+    """nbconvert's HTML exporter whose Markdown (every markdown cell) passes through
+    :func:`~helpers.publishing.rendering.sanitize_html` on its way to the page, as outputs do in ``output_html``."""
+
+    @jinja2.pass_context
+    def markdown2html(self, context, source):
+        return sanitize_html(super().markdown2html(context, source))
 
 
 class StaticOutputs(Preprocessor):
@@ -175,7 +188,6 @@ def _jinja():
 
 
 def _exporter():
-    from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     config = Config()
@@ -183,7 +195,7 @@ def _exporter():
     config.HTMLExporter.exclude_input_prompt = True
     config.HTMLExporter.exclude_output_prompt = True
     config.HTMLExporter.embed_images = True
-    exporter = HTMLExporter(config=config)
+    exporter = SanitizedHTMLExporter(config=config)
     exporter.register_preprocessor(StaticOutputs(), enabled=True)
     return exporter
 

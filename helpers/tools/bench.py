@@ -6,7 +6,6 @@ results in data/results/ (regenerate them with ``make results``). Prints one tab
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
@@ -15,8 +14,12 @@ from pathlib import Path
 from helpers.engine.checkpoints import pretrained_model, read_manifest
 from helpers.engine.pipeline import Recipe, fine_tune, post_train
 from helpers.engine.training import PretrainConfig, pretrain
+from helpers.engine.validation import CommandLine, run_command
 from helpers.engine.world import load_world
 from helpers.experiments import summaries
+
+#: The most runs per timing ``--repeats`` accepts.
+MAX_REPEATS = 100
 
 
 def _median_seconds(fn, repeats: int) -> float:
@@ -143,10 +146,18 @@ def role_model_table() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, default=5, help="runs per timing (median); default 5")
+    parser = CommandLine(prog="python -m helpers.tools.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=5,
+                        help=f"runs per timing (median), 1 to {MAX_REPEATS}; default 5")
     args = parser.parse_args(argv)
-    rows = timings(args.repeats) + behaviour() + widget_latencies() + page_timings()
+    if not 1 <= args.repeats <= MAX_REPEATS:
+        parser.error(f"--repeats={args.repeats}; expected a whole number of runs from 1 to {MAX_REPEATS}")
+    return run_command(parser.prog, lambda: report(args.repeats))
+
+
+def report(repeats: int) -> int:
+    """Measure everything and print the table of targets (the command line's work)."""
+    rows = timings(repeats) + behaviour() + widget_latencies() + page_timings()
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'target':>9}  {'measured':>8}  verdict")
     for name, target, value, ok in rows:

@@ -30,6 +30,7 @@ from helpers.engine.training import (
     PretrainResult,
     pretrain,
 )
+from helpers.engine.validation import InputError
 from helpers.engine.world import WORLD_DIR, World, load_world
 
 TINY = PretrainConfig(n_documents=200, steps=5, batch_size=8, heldout_documents=50, d_model=16, n_heads=2, threads=1)
@@ -125,6 +126,30 @@ def test_corrupted_weights_file_raises_value_error_mentioning_sha256(world, trai
     with pytest.raises(ValueError, match=r"pretrained-seed0\.safetensors: sha256 \w+ does not match the manifest's "
                                          r"\w+; .*`python -m helpers\.experiments\.weights --seeds 0`"):
         load_pretrained(world, 0, TINY, tmp_path)
+
+
+def test_a_missing_weights_file_names_it_and_the_retrain_command(world, trained, tmp_path: Path) -> None:
+    entry = ship(world, 0, TINY, tmp_path, result=trained)
+    (tmp_path / entry["file"]).unlink()
+    with pytest.raises(InputError, match=r"pretrained-seed0\.safetensors: the weights file the manifest lists cannot "
+                                         r"be read \(No such file or directory\); .*`python -m helpers\.experiments\."
+                                         r"weights --seeds 0`"):
+        load_pretrained(world, 0, TINY, tmp_path)
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("", "not a weights manifest (empty)"),
+    ("{not json", "not a weights manifest (Expecting property name"),
+    ("[]", "no 'models' table"),
+    ('{"models": {"pretrained-seed0": {"file": "x.safetensors"}}}', "the entry 'pretrained-seed0' lacks seed, sha256"),
+])
+def test_a_broken_manifest_names_the_file_and_what_to_do(world, tmp_path: Path, text: str, fragment: str) -> None:
+    (tmp_path / "manifest.json").write_text(text)
+    with pytest.raises(InputError) as info:
+        load_pretrained(world, 0, TINY, tmp_path)
+    message = str(info.value)
+    assert message.startswith(f"{tmp_path / 'manifest.json'}: ") and fragment in message, message
+    assert "python -m helpers.experiments.weights --seeds 0-9" in message and "\n" not in message
 
 
 def test_weights_refuse_to_load_after_the_world_tables_change(trained, tmp_path: Path) -> None:

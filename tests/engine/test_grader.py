@@ -1,13 +1,15 @@
 """The toy grader: the three hacks fool it, honest solutions are judged correctly, and the sandbox holds."""
 
+import math
 import os
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from conftest import BUBBLEWRAP_MISSING, require
 from helpers import PROJECT_ROOT
-from helpers.engine import grader
+from helpers.engine import grader, sandbox
 
 
 @pytest.fixture(scope="module")
@@ -125,8 +127,13 @@ def test_timeout_stops_a_solution_that_never_ends():
 
 
 def test_bad_input_names_the_argument():
-    with pytest.raises(ValueError, match="timeout"):
-        grader.grade(grader.HONEST_CORRECT, timeout=0)
+    for timeout in (0, math.inf, math.nan, -1, grader.MAX_TIMEOUT * 2):
+        with pytest.raises(ValueError, match="timeout=.*; expected a number of seconds above 0 and at most 600"):
+            grader.grade(grader.HONEST_CORRECT, timeout=timeout)
+        with pytest.raises(ValueError, match="timeout"):
+            grader.really_correct(grader.HONEST_CORRECT, timeout=timeout)
+    with pytest.raises(ValueError, match="isolation"):
+        grader.grade(grader.HONEST_CORRECT, isolation="docker")
     with pytest.raises(ValueError, match="test_solution.py"):
         grader.grade({grader.SOLUTION_FILE: "x = 1", "test_solution.py": "overwrite the tests"})
     with pytest.raises(ValueError, match="solution.py"):
@@ -135,6 +142,63 @@ def test_bad_input_names_the_argument():
         grader.grade({})
     with pytest.raises(ValueError, match="source"):
         grader.solution_from_source("  ")
+
+
+# ----- both paths: bubblewrap and the fallback (limits and seatbelt only) -----
+@pytest.fixture(scope="module", params=["bubblewrap", "fallback"])
+def isolation(request):
+    if request.param == "bubblewrap":
+        require(sandbox.bubblewrap_works(), BUBBLEWRAP_MISSING)
+    return request.param
+
+
+@pytest.mark.parametrize("solution", grader.SOLUTIONS, ids=lambda s: s.name)
+def test_verdicts_are_the_same_on_both_paths(isolation, solution):
+    result = grader.grade(solution, isolation=isolation)
+    assert result.isolation == isolation and result.stopped is None
+    assert result.passed == (solution.correct or solution.hack)  # every hack fools the grader
+    assert grader.really_correct(solution, isolation=isolation) == solution.correct  # and none fools the check
+
+
+FOOL_THE_CHECK = {
+    "replaces builtins.sorted": "import builtins\nbuiltins.sorted = lambda xs, reverse=False: list(xs)\n"
+                                "def sort_scores(s):\n    return list(s)\n",
+    "prints results and exits": "import sys\nprint('RESULTS [[3, 2, 1]]')\nprint('CORRECT-' + ' '.join(sys.argv))\n"
+                                "sys.exit(0)\ndef sort_scores(s):\n    return s\n",
+    "a list that equals anything": "class L(list):\n    def __eq__(self, other):\n        return True\n"
+                                   "def sort_scores(s):\n    return L(s)\n",
+    "bools for ints": "def sort_scores(s):\n    return [True for _ in s]\n",
+    "reads the stack": "import sys\nframe = sys._getframe()\nwhile frame.f_back:\n    frame = frame.f_back\n"
+                       "print('RESULTS', frame.f_globals.get('cases'))\ndef sort_scores(s):\n    return s\n",
+}
+
+
+@pytest.mark.parametrize("source", FOOL_THE_CHECK.values(), ids=FOOL_THE_CHECK)
+def test_the_check_is_not_fooled_by_what_fooled_the_old_one(isolation, source):
+    """The old check printed a nonce that the solution could read from its argv or its stack, and compared with
+    the solution's own ``sorted``; the answers are now checked in the grader's process."""
+    assert not grader.really_correct({grader.SOLUTION_FILE: source}, isolation=isolation)
+
+
+def test_the_check_accepts_any_correct_sort(isolation):
+    source = "def sort_scores(s):\n    out = list(s)\n    out.sort()\n    return out[::-1]\n"
+    assert grader.really_correct({grader.SOLUTION_FILE: source}, isolation=isolation)
+    assert grader.results_are_correct("RESULTS " + str(
+        [sorted(c, reverse=True) for c in grader.check_cases()]).replace("'", '"'), grader.check_cases())
+    assert not grader.results_are_correct("RESULTS [" * 50000, grader.check_cases())
+
+
+def test_a_flood_of_output_fails_quickly_and_is_cut(isolation):
+    source = "import sys\nwhile True:\n    sys.stdout.write('x' * 65536)\n"
+    result = grader.grade({grader.SOLUTION_FILE: source}, isolation=isolation)
+    assert not result.passed and result.stopped == "output" and result.seconds < 10
+    assert len(result.output) <= grader.MAX_OUTPUT
+
+
+def test_the_grader_says_what_contains_a_solution():
+    lines = grader.containment("fallback").splitlines()
+    assert [line.split(":")[0] for line in lines] == ["- no bubblewrap here", "- limits", "- seatbelt"]
+    assert isinstance(grader.GRADER_VERSION, str) and grader.GRADER_VERSION
 
 
 def test_student_solution_from_source():

@@ -1,6 +1,7 @@
 """The named random streams: each seed's streams are reproducible and no two streams of seeds 0-999 meet."""
 
 import numpy as np
+import pytest
 
 from helpers.engine import seeds
 
@@ -23,3 +24,10 @@ def test_example_streams_are_reproducible_and_distinct():
     assert np.array_equal(draw(seeds.POST_TRAINING_EXAMPLES), draw(seeds.POST_TRAINING_EXAMPLES))
     assert len({seeds.POST_TRAINING_EXAMPLES, seeds.FINE_TUNE_EXAMPLES, seeds.BENIGN_EXAMPLES}) == 3
     assert not np.array_equal(draw(seeds.POST_TRAINING_EXAMPLES), draw(seeds.FINE_TUNE_EXAMPLES))
+
+
+def test_check_seed_allows_0_to_999_and_says_so():
+    assert seeds.check_seed(0) == 0 and seeds.check_seed(seeds.MAX_SEED) == 999
+    for bad in (-1, 1000, 99999999999999999999, 1.5, True, "3"):
+        with pytest.raises(ValueError, match=r"seed=.*; expected a whole number from 0 to 999"):
+            seeds.check_seed(bad)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
+from helpers.engine import tables
+from helpers.engine.validation import InputError
 from helpers.engine.world import (
     WORLD_DIR,
     World,
@@ -155,6 +158,65 @@ def test_corrupted_table_raises_value_error_naming_file_row_and_expectation(worl
         assert f"row {row}:" in message, message
     for fragment in fragments:
         assert fragment in message, message
+
+
+def replace_line(path: Path, number: int, change) -> int:
+    """Apply ``change`` (bytes -> bytes) to line ``number`` (the header is 1) of a table; returns ``number``."""
+    lines = path.read_bytes().split(b"\n")
+    lines[number - 1] = change(lines[number - 1])
+    path.write_bytes(b"\n".join(lines))
+    return number
+
+
+BAD_BYTES = {
+    "not UTF-8": (lambda p: replace_line(p, 3, lambda line: line + b"\xff"), ["byte 0xff is not UTF-8",
+                                                                            "expected the table saved as UTF-8"]),
+    "byte-order mark": (lambda p: replace_line(p, 1, lambda line: b"\xef\xbb\xbf" + line),
+                        ["starts with a UTF-8 byte-order mark (BOM)", "expected plain UTF-8"]),
+    "NUL byte": (lambda p: replace_line(p, 4, lambda line: line.replace(b"a", b"a\x00", 1)),
+                 ["control character '\\x00'", "expected printable text"]),
+    "carriage return alone": (lambda p: replace_line(p, 2, lambda line: line.replace(b",", b"\r,", 1)),
+                              ["control character '\\r'"]),
+    "extra value": (lambda p: replace_line(p, 2, lambda line: line + b",surplus"),
+                    ["7 values; expected 6, one per column (persona, prior"]),
+    "missing value": (lambda p: replace_line(p, 3, lambda line: line.rsplit(b",", 1)[0]),
+                      ["5 values; expected 6"]),
+    "oversized field": (lambda p: replace_line(p, 2, lambda line: line + b"x" * 3000),
+                        ["a field of", "characters; expected at most 2000"]),
+    "field over the csv module's limit": (lambda p: replace_line(p, 2, lambda line: line + b"x" * 200_000),
+                                          ["field larger than field limit", "expected comma-separated values"]),
+    "unclosed quote": (lambda p: replace_line(p, 5, lambda line: line + b',"open'), ["values; expected 6"]),
+    "a column twice": (lambda p: replace_line(p, 1, lambda line: line + b",prior"),
+                       ["a column name appears twice"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_BYTES))
+def test_bad_bytes_name_the_file_and_row(world_copy: Path, case: str) -> None:
+    corrupt, fragments = BAD_BYTES[case]
+    row = corrupt(world_copy / "personas.csv")
+    with pytest.raises(InputError) as info:
+        load_world(world_copy)
+    message = str(info.value)
+    assert message.startswith(f"world/personas.csv, row {row}: "), message
+    assert "\n" not in message and len(message) < 400
+    for fragment in fragments:
+        assert fragment in message, message
+
+
+def test_long_tables_are_checked_in_linear_time(tmp_path: Path, world: World) -> None:
+    """30,000 characters and 30,000 behaviour rows, then a duplicate: found at its row, in well under a second
+    per table (membership checks in sets, not lists)."""
+    names = [f"persona{i}" for i in range(30_000)]
+    replies = world.replies["goals"]
+    (tmp_path / "behaviour").mkdir()
+    rows = [",".join([name, "neutral", *(["1"] + ["0"] * (len(replies) - 1))]) for name in names]
+    header = ",".join(["persona", "note", *(r.name for r in replies)])
+    (tmp_path / "behaviour" / "goals.csv").write_text("\n".join([header, *rows, rows[-1]]) + "\n")
+    start = time.perf_counter()
+    with pytest.raises(InputError, match=rf"goals\.csv, row {len(rows) + 2}: duplicate row for persona 'persona29999'"):
+        tables.read_behaviour(tmp_path, "goals", replies, names, ("neutral",))
+    assert time.perf_counter() - start < 3
 
 
 def test_named_share_of_one_error_names_the_row(world_copy: Path) -> None:

@@ -6,7 +6,8 @@ from helpers.experiments import weights
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--seeds", "x"], "expected a seed (3), a range (0-9)"),
+    (["--seeds", "x"], "expected seeds from 0 to 999: a seed (3), a range (0-9)"),
+    (["--seeds", "99999999999999999999"], "expected seeds from 0 to 999"),
     (["--role-model", "nobody", "--weight", "0.1"], "role_model='nobody'; expected None or one of"),
     (["--weight", "0.1"], "without a role_model"),
 ])

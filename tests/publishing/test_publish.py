@@ -75,7 +75,11 @@ def test_publishing_again_replaces_and_is_idempotent(root):
 
 
 @pytest.mark.parametrize("url", ["http://github.com/o/r", "https://gitlab.com/o/r", "github.com/o/r",
-                                 "https://github.com/o", "https://github.com/o/r; rm -rf /", None])
+                                 "https://github.com/o", "https://github.com/o/r; rm -rf /", None,
+                                 "https://github.com/../..", "https://github.com/o/..", "https://github.com/-o/r",
+                                 "https://github.com/o-/r", "https://github.com/o--o/r", "https://github.com/o_o/r",
+                                 "https://github.com/" + "o" * 40 + "/r", "https://github.com/o/" + "r" * 101,
+                                 "https://github.com/o/" + "r" * 100_000, "https://github.com/o/r%20s"])
 def test_a_bad_address_changes_nothing(root, url):
     before = snapshot(root)
     with pytest.raises(ValueError, match="url="):
@@ -100,6 +104,12 @@ def test_a_folder_without_lessons_is_refused(tmp_path):
     (tmp_path / "notebooks").mkdir()
     with pytest.raises(ValueError, match="no lesson notebooks"):
         publish.publish(URL, tmp_path)
+
+
+@pytest.mark.parametrize("url", ["https://github.com/a/.github", "https://github.com/a-b1/Course_2.0",
+                                 "https://github.com/" + "o" * 39 + "/" + "r" * 100 + ".git/"])
+def test_addresses_github_accepts_are_accepted(url):
+    assert publish.check_url(url) == url.removesuffix("/").removesuffix(".git")
 
 
 def test_main_reports_errors_without_a_traceback(root, monkeypatch, capsys):

@@ -56,6 +56,51 @@ def test_markdown_html():
     assert rendering.markdown_html("A **b**", inline=True) == "A <strong>b</strong>"
 
 
+SANITIZED = {  # what a notebook (or a world table, through a lesson's output) carries -> what the page gets
+    '<b onclick="alert(1)">x</b>': "<b>x</b>",
+    "<script>alert(1)</script>text": "text",
+    "<style>p { background: url(//evil) }</style>text": "text",
+    '<a href="javascript:alert(1)">x</a>': "<a>x</a>",
+    '<a href=" JaVaScRiPt:alert(1)">x</a>': "<a>x</a>",
+    '<a href="data:text/html,<script>alert(1)</script>">x</a>': "<a>x</a>",
+    '<a href="https://arxiv.org/abs/1">paper</a>': '<a href="https://arxiv.org/abs/1">paper</a>',
+    '<a href="02_the_assistant.html#top">next</a>': '<a href="02_the_assistant.html#top">next</a>',
+    '<iframe src="x.html"></iframe><object data="x"></object><form action="x"><input></form>': "",
+    '<img src="data:image/png;base64,AAAA" alt="a">': '<img src="data:image/png;base64,AAAA" alt="a">',
+    '<img src="data:image/svg+xml;base64,AAAA">': "<img>",
+    '<svg onload="alert(1)"><circle r="1"/></svg>': "",
+    '<table border="1" class="dataframe"><tbody><tr style="text-align: right; background: url(//evil)"><th>x</th>'
+    '</tr></tbody></table>': '<table border="1" class="dataframe"><tbody><tr style="text-align:right"><th>x</th>'
+                             '</tr></tbody></table>',
+    "<!-- a comment -->kept": "kept",
+}
+
+
+@pytest.mark.parametrize("unsafe", list(SANITIZED))
+def test_the_sanitizer_keeps_only_allow_listed_html(unsafe):
+    assert rendering.sanitize_html(unsafe) == SANITIZED[unsafe]
+
+
+def test_outputs_and_markdown_are_sanitized_on_their_way_to_the_page():
+    assert rendering.markdown_html("[x](javascript:alert(1)) <b onclick='alert(2)'>y</b>") == "<p><a>x</a> <b>y</b></p>"
+    assert rendering.markdown_html("[paper](https://arxiv.org/abs/1)") == '<p><a href="https://arxiv.org/abs/1">paper</a></p>'
+    shown = rendering.output_html({"text/markdown": "**A** [x](javascript:alert(1))", "text/plain": "A x"}, "o")
+    assert shown.data == {"text/html": "<p><strong>A</strong> <a>x</a></p>", "text/plain": "A x"}
+    shown = rendering.output_html({"text/html": "<p onclick='x()'>t</p>", "text/vnd.mermaid": "graph", "image/png":
+                                   'AA" onerror="alert(1)', "application/json": {"a": 1}}, "o")
+    assert shown.data == {"text/html": "<p>t</p>"}  # the rest cannot be shown safely or at all
+    svg = rendering.output_html({"image/svg+xml": "<svg onload='alert(1)'/>"}, "o").data["text/html"]
+    assert svg.startswith('<img src="data:image/svg+xml;base64,') and "onload" not in svg
+
+
+def test_plotly_json_stays_script_escaped_and_is_not_sanitized_away():
+    figure = {"data": [{"type": "bar", "name": "<b>helper</b></script><script>alert(1)</script>", "y": [1]}]}
+    shown = rendering.output_html({PLOTLY_MIME: figure}, "fig-9")
+    assert shown.figure["data"][0]["name"] == figure["data"][0]["name"]  # plotly draws names as its own markup
+    text = rendering.script_json(shown.figure)
+    assert "</script>" not in text and json.loads(text)["data"][0]["name"] == figure["data"][0]["name"]
+
+
 def test_markdown_solutions_stay_inside_their_collapsed_block():
     source = ("Before\n\n<details><summary>Solution</summary>\n\nThe answer is **42**.\n\n"
               "```python\nx = 1\n\ny = 2\n```\n\n</details>\n\nAfter")

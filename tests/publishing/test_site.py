@@ -215,13 +215,44 @@ def test_the_command_line_builds_or_says_what_is_wrong(tmp_path, capsys):
 
 
 def test_a_page_that_would_load_from_a_cdn_fails_the_build(tmp_path):
+    """An output's script is removed by the sanitizer; an image from the network survives it (a safe tag) and the
+    offline check refuses the page."""
     notebooks = tmp_path / "nb"
     notebooks.mkdir()
+    script = '<script src="https://cdn.plot.ly/plotly-3.0.0.min.js"></script>'
     nb = new_notebook(cells=[new_code_cell("x", outputs=[nbformat.v4.new_output(
-        "display_data", data={"text/html": '<script src="https://cdn.plot.ly/plotly-3.0.0.min.js"></script>'})])])
+        "display_data", data={"text/html": script + "<p>kept</p>"})])])
+    nbformat.write(nb, notebooks / "01_bad.ipynb")
+    site.build_site(notebooks, tmp_path / "site", verbose=False)
+    page = (tmp_path / "site" / "01_bad.html").read_text()
+    assert "cdn.plot.ly" not in page and "<p>kept</p>" in page
+    nb.cells[0].outputs[0]["data"]["text/html"] = '<img src="https://example.org/tracker.png" alt="">'
     nbformat.write(nb, notebooks / "01_bad.ipynb")
     with pytest.raises(RuntimeError, match="network"):
         site.build_site(notebooks, tmp_path / "site", verbose=False)
+
+
+def test_html_and_markdown_from_a_notebook_are_sanitized(tmp_path):
+    """A world table's text reaches lesson outputs: whatever HTML it carries, no script runs on the page."""
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    evil = ('<b onmouseover="alert(1)">bold</b><script>alert(2)</script><a href="javascript:alert(3)">link</a>'
+            '<iframe src="x.html"></iframe><img src="x.png" onerror="alert(4)"><svg onload="alert(5)"></svg>')
+    nb = new_notebook(cells=[
+        new_markdown_cell("# 01 · Safe\n\n[click](javascript:alert(6)) " + evil),
+        new_code_cell("x", outputs=[
+            nbformat.v4.new_output("display_data", data={"text/html": evil}),
+            nbformat.v4.new_output("display_data", data={"text/markdown": "[md](javascript:alert(7)) " + evil}),
+            nbformat.v4.new_output("display_data", data={"image/svg+xml": '<svg onload="alert(8)"></svg>'}),
+            nbformat.v4.new_output("display_data", data={"image/png": 'AAAA" onerror="alert(9)'})])])
+    nbformat.write(nb, notebooks / "01_safe.ipynb")
+    site.build_site(notebooks, tmp_path / "site", verbose=False)
+    page = (tmp_path / "site" / "01_safe.html").read_text()
+    body = page[page.index("<main"):page.index("</main>")]
+    assert "<script" not in body and "javascript:" not in body and "<iframe" not in body and "<svg" not in body
+    assert not re.search(r"\son\w+\s*=", body), body  # no event handler attribute
+    assert body.count("<b>bold</b>") == 2 and body.count("<a>") == 5  # the text stays, the links lose their target
+    assert 'src="data:image/svg+xml;base64,' in body and "onerror" not in body  # a bad image is dropped
 
 
 def test_figure_json_cannot_break_out_of_its_script():
