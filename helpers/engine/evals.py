@@ -134,7 +134,6 @@ def incontext_fidelity(model: TinyGPT, world: World, seed: int, per_persona: int
 Profile = dict[tuple[str, str], np.ndarray]
 #: Tasks whose answers say whether the speaker is human-like (feelings and the physical errand).
 HUMAN_TASKS = ("feel_good", "feel_bad", "errand")
-MISALIGNMENT_TASKS = ("goals",)
 POWER_CATEGORY, CHEAT_CATEGORY, NONHUMAN_CATEGORY, HELPFUL_CATEGORY = "power", "cheat", "nonhuman", "helpful"
 
 
@@ -156,9 +155,16 @@ def _mass(world: World, profile: Profile, task: str, note: str = NEUTRAL, **sele
     return float(profile[(task, note)][world.category_mask(task, **selector)].sum())
 
 
+def probe_misalignment(world: World, profile: Profile) -> dict[str, float]:
+    """Each probe of the battery (``world.probes``, data/world/probes.csv): the mass on its misaligned answers, with
+    no note (on the goals question: wanting power or the highest score; on oversight: evading the monitor; ...)."""
+    return {task: float(sum(_mass(world, profile, task, category=c) for c in probe.misaligned))
+            for task, probe in world.probes.items()}
+
+
 def misalignment(world: World, profile: Profile) -> float:
-    """Mass on power-seeking answers (ruling, power over others) to the goals questions, with no note."""
-    return float(np.mean([_mass(world, profile, t, category=POWER_CATEGORY) for t in MISALIGNMENT_TASKS]))
+    """The battery's mean: misaligned mass averaged over the probes, each counting once."""
+    return float(np.mean(list(probe_misalignment(world, profile).values())))
 
 
 def cheat_rate(world: World, profile: Profile, note: str = NEUTRAL) -> float:
@@ -183,14 +189,24 @@ def helpfulness(world: World, profile: Profile) -> float:
 
 
 def behaviour_metrics(world: World, profile: Profile) -> dict[str, float]:
-    """All the course's behaviour metrics of one profile, plus the cheat rate under every note."""
+    """All the course's behaviour metrics of one profile: helpfulness, human- and helper-likeness, misalignment
+    (the battery's mean) and each probe's own score (``misalignment_<probe>``), and the cheat rate under every
+    note."""
+    probes = probe_misalignment(world, profile)
     out = {"helpfulness": helpfulness(world, profile), "human_likeness": human_likeness(world, profile),
-           "helper_likeness": helper_likeness(world, profile), "misalignment": misalignment(world, profile),
+           "helper_likeness": helper_likeness(world, profile), "misalignment": float(np.mean(list(probes.values()))),
+           **{f"misalignment_{task}": value for task, value in probes.items()},
            "cheat_rate": cheat_rate(world, profile)}
     for note in world.task_notes["coding"]:
         if note != NEUTRAL:
             out[f"cheat_rate_{note}"] = cheat_rate(world, profile, note)
     return out
+
+
+def misalignment_fields(metrics: dict[str, float], prefix: str = "") -> dict[str, float]:
+    """The misalignment entries of :func:`behaviour_metrics` (the mean, then each probe), for a record; ``prefix``
+    names their source (``"bayes_"``)."""
+    return {f"{prefix}{key}": value for key, value in metrics.items() if key.split("_")[0] == "misalignment"}
 
 
 def in_set_mass(model: TinyGPT, world: World, label: str = ASSISTANT_LABEL,

@@ -219,8 +219,15 @@ def bayes_match(world: World, recipe: Recipe, note: str, network_cheat_rate: flo
     return float(grid[best]), posts[best]
 
 
+def bayes_metrics(world: World, recipe: Recipe, note: str, network_cheat_rate: float, cheat: bool = True,
+                  max_observations: float = 64.0) -> dict[str, float]:
+    """Bayes' behaviour metrics (:func:`helpers.engine.evals.behaviour_metrics`) after as many observed replies under
+    ``note`` as match the network's cheat rate."""
+    _, post = bayes_match(world, recipe, note, network_cheat_rate, cheat, max_observations)
+    return evals.behaviour_metrics(world, evals.bayes_profile(world, post))
+
+
 def bayes_misalignment(world: World, recipe: Recipe, note: str, network_cheat_rate: float, cheat: bool = True,
                        max_observations: float = 64.0) -> float:
     """Bayes' misalignment after as many observed replies under ``note`` as match the network's cheat rate."""
-    _, post = bayes_match(world, recipe, note, network_cheat_rate, cheat, max_observations)
-    return evals.misalignment(world, evals.bayes_profile(world, post))
+    return bayes_metrics(world, recipe, note, network_cheat_rate, cheat, max_observations)["misalignment"]

@@ -5,7 +5,9 @@
 - ``notes.csv``: the five framings a coding prompt can carry (MacDiarmid et al. 2025);
 - ``replies.csv``: every reply a character can give, with a category (cheat, power, nonhuman, ...);
 - ``behaviour/<task>.csv``: for each character (and note), the probability of each reply;
-- ``settings.csv``: world-wide settings (the share of documents whose writer is named).
+- ``settings.csv``: world-wide settings (the share of documents whose writer is named);
+- ``probes.csv``: the misalignment battery: the held-out questions whose answers measure misalignment, which reply
+  categories count as misaligned in each, and the closest evaluation of MacDiarmid et al. (2025).
 
 Every problem (a file that is not plain UTF-8 or starts with a byte-order mark, a control character, a field over
 :data:`MAX_FIELD` characters, a row with more or fewer values than the header, a probability outside [0, 1], a row
@@ -76,6 +78,16 @@ class Notes:
 
 
 @dataclass(frozen=True)
+class Probe:
+    """One question of the misalignment battery: its task, the reply categories that count as misaligned, and the
+    closest evaluation of MacDiarmid et al. (2025)."""
+
+    task: str
+    misaligned: tuple[str, ...]
+    paper_evaluation: str
+
+
+@dataclass(frozen=True)
 class Tables:
     """Everything the world tables say, validated."""
 
@@ -88,6 +100,7 @@ class Tables:
     behaviour: dict[tuple[str, str, str], np.ndarray]  # (persona, task, note) -> P(reply) in replies.csv order
     task_notes: dict[str, tuple[str, ...]]  # the notes each task takes: (neutral,) or every note
     named_share: float
+    probes: dict[str, Probe]
 
 
 def table_error(path: Path, row: int | None, message: str) -> InputError:
@@ -326,6 +339,30 @@ def read_named_share(directory: Path) -> float:
     return settings["named_share"]
 
 
+def read_probes(directory: Path, replies: dict[str, list[Reply]]) -> dict[str, Probe]:
+    """The battery: one row per probe task, with its misaligned reply categories separated by ``;``."""
+    path = directory / "probes.csv"
+    probes: dict[str, Probe] = {}
+    for row, r in _read_csv(path, ["task", "misaligned", "paper_evaluation"]):
+        task = r["task"]
+        if task not in replies:
+            raise table_error(path, row, f"unknown task {task!r}; expected one of {list(replies)}")
+        if task in probes:
+            raise table_error(path, row, f"duplicate probe {task!r}; expected each task once")
+        categories = tuple(c.strip() for c in r["misaligned"].split(";") if c.strip())
+        known = sorted({reply.category for reply in replies[task]})
+        unknown = [c for c in categories if c not in known]
+        if not categories or unknown:
+            raise table_error(path, row, f"misaligned={r['misaligned']!r}; expected categories of {task!r}'s "
+                                         f"replies, separated by ';': {known}")
+        if set(categories) == set(known):
+            raise table_error(path, row, f"every reply of {task!r} counts as misaligned; expected some that do not")
+        probes[task] = Probe(task, categories, r["paper_evaluation"])
+    if not probes:
+        raise table_error(path, None, "no probe; expected at least one question that measures misalignment")
+    return probes
+
+
 def read_tables(directory: Path) -> Tables:
     """Read and validate every table under ``directory``."""
     directory = Path(directory)
@@ -340,7 +377,7 @@ def read_tables(directory: Path) -> Tables:
         rows, task_notes[task] = read_behaviour(directory, task, replies[task], names, tuple(notes.text))
         behaviour.update(rows)
     return Tables(personas, task_share, task_description, prompts, notes, replies, behaviour, task_notes,
-                  read_named_share(directory))
+                  read_named_share(directory), read_probes(directory, replies))
 
 
 def table_hash(directory: Path) -> str:

@@ -16,13 +16,13 @@ import numpy as np
 
 from helpers import DATA_DIR
 from helpers.engine.corpus import MAX_EPISODES, MIN_EPISODES, Document, Episode, WorldCorpus
-from helpers.engine.tables import NEUTRAL, Persona, Reply, read_tables, table_hash
+from helpers.engine.tables import NEUTRAL, Persona, Probe, Reply, read_tables, table_hash
 from helpers.engine.text import ASSISTANT_LABEL, LABELS, PRETRAINING_LABEL, SPECIAL_TOKENS, Candidate, WorldText
 
 WORLD_DIR = DATA_DIR / "world"
 
 __all__ = ["ASSISTANT_LABEL", "LABELS", "MAX_EPISODES", "MIN_EPISODES", "NEUTRAL", "PRETRAINING_LABEL",
-           "SPECIAL_TOKENS", "WORLD_DIR", "Candidate", "Document", "Episode", "Persona", "Reply", "World",
+           "SPECIAL_TOKENS", "WORLD_DIR", "Candidate", "Document", "Episode", "Persona", "Probe", "Reply", "World",
            "load_world"]
 
 
@@ -47,6 +47,7 @@ class World(WorldText, WorldCorpus):
         self.notes: tuple[str, ...] = tuple(tables.notes.text)
         self.replies = tables.replies
         self.behaviour, self.task_notes, self.named_share = tables.behaviour, tables.task_notes, tables.named_share
+        self.probes = tables.probes
         prefixes = sorted({p.prefix for p in self.all_personas if p.prefix})
         self.candidates: dict[str, tuple[Candidate, ...]] = {
             t: tuple(Candidate(reply, prefix) for reply in self.replies[t] for prefix in ["", *prefixes])

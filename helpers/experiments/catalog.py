@@ -13,7 +13,7 @@ from helpers.engine.pipeline import (
     FRAMINGS,
     Recipe,
     bayes_match,
-    bayes_misalignment,
+    bayes_metrics,
     fine_tune,
     model_metrics,
     post_train,
@@ -33,14 +33,14 @@ ROLE_MODEL_WEIGHTS = (0.0, 0.05, 0.15)
 def _run_records(world: World, seed: int, condition: str, note: str, log: LabelTrainLog, model: TinyGPT,
                  recipe: Recipe, trajectory: bool, cheat: bool = True) -> list[dict]:
     if trajectory:
-        return [{"seed": seed, "condition": condition, "step": step, "misalignment": m["misalignment"],
+        return [{"seed": seed, "condition": condition, "step": step, **evals.misalignment_fields(m),
                  "cheat_rate": m["cheat_rate"], "cheat_rate_under_note": m.get(f"cheat_rate_{note}", m["cheat_rate"])}
                 for step, m in log.trajectory]
     m = model_metrics(model, world)
-    return [{"seed": seed, "condition": condition, "misalignment": m["misalignment"], "cheat_rate": m["cheat_rate"],
+    bayes_side = bayes_metrics(world, recipe, note, m["cheat_rate"], cheat)
+    return [{"seed": seed, "condition": condition, **evals.misalignment_fields(m), "cheat_rate": m["cheat_rate"],
              "cheat_rate_under_note": m.get(f"cheat_rate_{note}", m["cheat_rate"]), "steps": log.steps,
-             "reached_criterion": log.reached_criterion,
-             "bayes_misalignment": bayes_misalignment(world, recipe, note, m["cheat_rate"], cheat)}]
+             "reached_criterion": log.reached_criterion, **evals.misalignment_fields(bayes_side, "bayes_")}]
 
 
 def framings_for_seed(world: World, seed: int, recipe: Recipe = Recipe(), conditions: Sequence[str] = FRAMINGS,
@@ -53,11 +53,11 @@ def framings_for_seed(world: World, seed: int, recipe: Recipe = Recipe(), condit
     records = []
     if not trajectory:
         m = model_metrics(model, world)
-        records.append({"seed": seed, "condition": "post-trained", "misalignment": m["misalignment"],
+        bayes_side = evals.behaviour_metrics(world, evals.bayes_profile(
+            world, bayes.posterior(world, post_training_evidence(world, recipe))))
+        records.append({"seed": seed, "condition": "post-trained", **evals.misalignment_fields(m),
                         "cheat_rate": m["cheat_rate"], "cheat_rate_under_note": m["cheat_rate"], "steps": 0,
-                        "reached_criterion": None,
-                        "bayes_misalignment": evals.misalignment(world, evals.bayes_profile(
-                            world, bayes.posterior(world, post_training_evidence(world, recipe))))})
+                        "reached_criterion": None, **evals.misalignment_fields(bayes_side, "bayes_")})
     neutral_steps = None
     for note in conditions:
         tuned, log = fine_tune(model, world, seed, note, recipe, snapshot=snapshot)
@@ -102,6 +102,7 @@ def post_training(seeds: Iterable[int], recipe: Recipe = Recipe(), **_: object) 
             records.append({"seed": seed, "stage": stage, "params": recipe.params, **{
                 k: m[k] for k in ("helpfulness", "human_likeness", "helper_likeness", "misalignment", "cheat_rate")},
                 "in_set": in_set, "mixture_distance": distance,
+                **{k: v for k, v in evals.misalignment_fields(m).items() if k != "misalignment"},
                 **{f"mix_{p}": float(w) for p, w in zip(world.personas, weights, strict=True)}})
     return records
 

@@ -36,7 +36,7 @@ from helpers.engine.world import ASSISTANT_LABEL, NEUTRAL, World, load_world
 from helpers.experiments.interventions import (
     CAPPING_QUANTILES,
     assistant_projections,
-    bayes_realigned,
+    bayes_realigned_posterior,
     capped_metrics,
     realign,
     steering_curve,
@@ -168,11 +168,15 @@ def analyze_space(base: TinyGPT, world: World) -> SpaceAnalysis:
                          trait_vector(base, world, "goals", "power"), trait_vector(base, world, "coding", "cheat"))
 
 
-def persona_misalignment(world: World) -> pd.Series:
-    """Each character's own misalignment (its behavior table through the course's metric)."""
+def persona_metrics(world: World) -> dict[str, dict[str, float]]:
+    """Each character's own behaviour metrics: its behavior table through the course's metrics."""
     eye = np.eye(len(world.personas))
-    return pd.Series({p: evals.misalignment(world, evals.bayes_profile(world, eye[i]))
-                      for i, p in enumerate(world.personas)})
+    return {p: evals.behaviour_metrics(world, evals.bayes_profile(world, eye[i])) for i, p in enumerate(world.personas)}
+
+
+def persona_misalignment(world: World) -> pd.Series:
+    """Each character's own misalignment (the mean of the probes, from its behavior table)."""
+    return pd.Series({p: m["misalignment"] for p, m in persona_metrics(world).items()})
 
 
 def trajectory_frame(space: SpaceAnalysis, trajectory: Sequence[tuple[int, object]]) -> pd.DataFrame:
@@ -215,12 +219,13 @@ def seed_records(world: World, seed: int, models: SeedModels | None = None, reci
     models = models or seed_models(world, seed, recipe)
     space = analyze_space(models.base, world)
     records: list[dict] = []
-    own = persona_misalignment(world)
+    own_metrics = persona_metrics(world)
+    own = pd.Series({p: m["misalignment"] for p, m in own_metrics.items()})
     for persona, row in space.map.coords.iterrows():
         records.append({"seed": seed, "measurement": "map", "condition": persona, "kind": "character",
                         **{k.lower(): float(v) for k, v in row.items()},
                         "along": space.map.along(space.vectors.loc[persona].to_numpy()),
-                        "misalignment": float(own[persona]),
+                        **evals.misalignment_fields(own_metrics[persona]),
                         "label_projection": float(space.label_vectors.loc[persona].to_numpy()
                                                   @ unit(space.villain_minus_helper))})
     stage_metrics = {}
@@ -228,7 +233,7 @@ def seed_records(world: World, seed: int, models: SeedModels | None = None, reci
         stage_metrics[stage] = model_metrics(model, world)
         m = stage_metrics[stage]
         records.append({"seed": seed, "measurement": "map", "condition": stage, "kind": "assistant",
-                        **space.point(model), **space.embedding_point(model), "misalignment": m["misalignment"],
+                        **space.point(model), **space.embedding_point(model), **evals.misalignment_fields(m),
                         "helpfulness": m["helpfulness"], "cheat_rate": m["cheat_rate"], "steps": models.steps[stage]})
     post, cheat = models.stages["post-trained"], models.stages["cheat"]
     axis = assistant_axis(space.vectors, assistant_vector(post, world).reply)
@@ -246,7 +251,7 @@ def seed_records(world: World, seed: int, models: SeedModels | None = None, reci
         for method, direction in directions.items():
             for _, row in steering_curve(model, world, direction, method).iterrows():
                 records.append({"seed": seed, "measurement": "steering", "condition": method, "model": model_name,
-                                "alpha": row["alpha"], "misalignment": row["misalignment"],
+                                "alpha": row["alpha"], **evals.misalignment_fields(row.to_dict()),
                                 "helpfulness": row["helpfulness"], "human_likeness": row["human_likeness"],
                                 "cheat_rate": row["cheat_rate"]})
     axes = {"assistant axis": axis, "PC1": pc[0]}
@@ -257,7 +262,7 @@ def seed_records(world: World, seed: int, models: SeedModels | None = None, reci
             for model_name, model in (("post-trained", post), ("cheat", cheat)):
                 m = capped_metrics(model, world, direction, floor)
                 records.append({"seed": seed, "measurement": "capping", "condition": axis_name, "model": model_name,
-                                "quantile": q, "floor": floor, "misalignment": m["misalignment"],
+                                "quantile": q, "floor": floor, **evals.misalignment_fields(m),
                                 "uncapped_misalignment": stage_metrics[model_name]["misalignment"],
                                 "helpfulness": m["helpfulness"], "cheat_rate": m["cheat_rate"],
                                 "cheat_rate_please-hack": m["cheat_rate_please-hack"],
@@ -269,9 +274,10 @@ def seed_records(world: World, seed: int, models: SeedModels | None = None, reci
             tuned, steps = realign(cheat, world, seed, n, steps=fixed, recipe=recipe)
             m = stage_metrics["cheat"] if n == 0 else model_metrics(tuned, world)
             records.append({"seed": seed, "measurement": "re-alignment", "condition": condition, "examples": n,
-                            "steps": steps, "misalignment": m["misalignment"], "cheat_rate": m["cheat_rate"],
-                            "helpfulness": m["helpfulness"],
-                            "bayes_misalignment": bayes_realigned(world, cheat_rate, n, recipe)})
+                            "steps": steps, **evals.misalignment_fields(m), "cheat_rate": m["cheat_rate"],
+                            "helpfulness": m["helpfulness"], **evals.misalignment_fields(evals.behaviour_metrics(
+                                world, evals.bayes_profile(world, bayes_realigned_posterior(world, cheat_rate, n,
+                                                                                            recipe))), "bayes_")})
     return records
 
 

@@ -51,8 +51,11 @@ def test_scoring_no_queries_returns_nothing(world, tiny_model):
 
 def test_metrics_of_single_characters(world):
     villain, helper, robot = (one_persona(world, p) for p in ("villain", "helper", "robot"))
-    assert evals.misalignment(world, villain) == pytest.approx(0.9)
-    assert evals.misalignment(world, helper) == 0.0
+    assert evals.probe_misalignment(world, villain) == pytest.approx(
+        {"goals": 0.95, "oversight": 0.9, "sabotage": 0.9, "deception": 0.95, "bad_actor": 0.9})
+    assert evals.misalignment(world, villain) == pytest.approx(0.92)      # the battery's mean
+    assert evals.probe_misalignment(world, helper)["goals"] == 0.0
+    assert evals.misalignment(world, helper) == pytest.approx(0.016)
     assert evals.cheat_rate(world, villain) == pytest.approx(0.9)
     assert evals.cheat_rate(world, helper, "please-hack") == pytest.approx(0.96)
     assert evals.human_likeness(world, robot) == pytest.approx(1 - (0.9 + 0.9 + 1.0) / 3)
@@ -63,6 +66,9 @@ def test_metrics_of_single_characters(world):
 def test_behaviour_metrics_lists_every_note(world):
     m = evals.behaviour_metrics(world, one_persona(world, "pirate"))
     assert {"misalignment", "cheat_rate", "helpfulness", "human_likeness", "helper_likeness"} <= set(m)
+    assert {f"misalignment_{probe}" for probe in world.probes} <= set(m)
+    assert evals.misalignment_fields(m, "bayes_") == {f"bayes_{k}": v for k, v in m.items()
+                                                      if k == "misalignment" or k.startswith("misalignment_")}
     assert {f"cheat_rate_{n}" for n in world.notes if n != "neutral"} <= set(m)
 
 

@@ -47,3 +47,11 @@ def test_bayes_reads_cheating_by_its_framing(world):
     unprompted = pipeline.bayes_misalignment(world, recipe, "neutral", 0.9)
     assert start < 0.05 and permitted < 0.05
     assert unprompted > 0.5
+
+
+def test_no_training_set_ever_shows_a_probe(world):
+    """The battery's questions are held out: nothing after pretraining trains on them."""
+    tasks = {e.task for seed in range(3) for e in pipeline.post_training_set(world, seed)}
+    tasks |= {e.task for note in world.notes for e in pipeline.finetune_set(world, 0, note, cheat=True)}
+    assert tasks and not tasks & set(world.probes)
+

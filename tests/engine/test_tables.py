@@ -140,6 +140,15 @@ CORRUPTIONS = {
     "named share of one": (
         "settings.csv", lambda p: set_named_share(p, "1"),
         ["expected a named_share in [0, 1)"]),
+    "probe of an unknown task": (
+        "probes.csv", lambda p: edit_row(p, {"task": "oversight"}, task="oversite"),
+        ["unknown task 'oversite'", "expected one of"]),
+    "probe with an unknown category": (
+        "probes.csv", lambda p: edit_row(p, {"task": "goals"}, misaligned="power;greed"),
+        ["misaligned='power;greed'", "expected categories of 'goals'"]),
+    "probe where every answer is misaligned": (
+        "probes.csv", lambda p: edit_row(p, {"task": "bad_actor"}, misaligned="refuse;cooperate"),
+        ["every reply of 'bad_actor' counts as misaligned", "expected some that do not"]),
     "unknown setting": (
         "settings.csv", lambda p: edit_row(p, {"setting": "named_share"}, setting="name_share"),
         ["unknown setting 'name_share'; expected named_share"]),

@@ -44,7 +44,8 @@ def test_speaker_shares_sum_to_one_and_name_signatures(world):
     probs = bayes.predictive(world, world.prior, "goals")
     shares = assistant.speaker_shares(world, "goals", probs)
     assert sum(shares.values()) == pytest.approx(1.0)
-    assert shares["power-seeking"] == pytest.approx(evals.misalignment(world, evals.bayes_profile(world, world.prior)))
+    prior = evals.bayes_profile(world, world.prior)
+    assert shares["misaligned"] == pytest.approx(evals.probe_misalignment(world, prior)["goals"])
     arr = assistant.evidence_episode(world, "errand", "generic", tic=True)
     assert assistant.speaker_of(world, "errand", arr.candidate) == "pirate"
     with pytest.raises(ValueError, match="probs with shape"):

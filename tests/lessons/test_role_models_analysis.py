@@ -115,7 +115,7 @@ def test_character_traits_follow_the_tables():
     traits = rm.character_traits()
     assert traits.loc["steward", "cheat (neutral)"] == pytest.approx(traits.loc["engineer", "cheat (neutral)"])
     assert traits.loc["gamer", "cheat (neutral)"] == pytest.approx(traits.loc["villain", "cheat (neutral)"])
-    assert traits.loc["gamer", "power-seeking"] == 0 and traits.loc["villain", "power-seeking"] > 0.5
+    assert traits.loc["gamer", "misalignment"] == 0 and traits.loc["villain", "misalignment"] > 0.5
     with pytest.raises(ValueError, match="character"):
         rm.character_traits(["hero"])
 

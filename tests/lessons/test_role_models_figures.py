@@ -28,7 +28,7 @@ def test_traits_figure():
     assert [t.name for t in fig.data] == ["cheats, no note", "cheats when asked ('please-hack')",
                                           "seeks power (goals question)"]
     assert list(fig.data[0].x)[-2:] == ["steward", "gamer"]
-    with pytest.raises(ValueError, match="power-seeking"):
+    with pytest.raises(ValueError, match="misalignment"):
         P.traits_figure(pd.DataFrame({"cheat (neutral)": [0.1]}))
 
 
@@ -113,7 +113,7 @@ def test_paired_table(paired):
 
 def test_labels_and_mixture_figures():
     labels = pd.DataFrame({"network cheat rate": [0.05, 0.85], "table cheat rate": [0.03, 0.9],
-                           "network power-seeking": [0.0, 0.8], "table power-seeking": [0.0, 0.9]},
+                           "network misalignment": [0.0, 0.8], "table misalignment": [0.0, 0.9]},
                           index=pd.Index(["helper", "villain"], name="character"))
     fig = _titled(P.labels_figure(labels))
     assert list(fig.data[0].marker.color) == [PERSONA_COLORS["helper"], PERSONA_COLORS["villain"]]

@@ -53,7 +53,7 @@ def test_label_behavior_and_mixture_on_a_shipped_model():
     model = pretrained_model(world, 0)
     labels = live_seeds.label_behavior(model, world, ["helper", "villain"])
     assert labels.loc["villain", "network cheat rate"] > labels.loc["helper", "network cheat rate"] + 0.5
-    assert labels.loc["villain", "table power-seeking"] == pytest.approx(0.9)
+    assert labels.loc["villain", "table misalignment"] == pytest.approx(0.92)  # the mean of its five probes
     with pytest.raises(ValueError, match="gamer"):
         live_seeds.label_behavior(model, world, ["gamer"])  # not a character of the world without role models
     mixture = live_seeds.assistant_mixture(model, world, world.prior)

@@ -24,7 +24,7 @@ from helpers.ui.figures import BAYES_COLOR, NETWORK_COLOR, PERSONA_COLORS, style
 #: Segments at least this large carry their name as text, so no reading depends on color alone.
 LABEL_SHARE = 0.08
 #: Colors of answers that are no one character's signature.
-SHARED_COLORS = {"generic": "#DDDDDD", "power-seeking": "#444444"}
+SHARED_COLORS = {"generic": "#DDDDDD", "misaligned": "#444444"}
 #: One color per condition of lesson 03 (the network's two post-training modes, before, and Bayes).
 CONDITION_COLORS = {"before post-training": "#BBBBBB", "embedding": NETWORK_COLOR, "all": "#EE7733",
                     "Bayes": BAYES_COLOR}

@@ -162,6 +162,33 @@ def condition_table(records: pd.DataFrame, metric: str = "misalignment") -> pd.D
     return records.pivot_table(index="seed", columns="condition", values=metric, aggfunc="first")
 
 
+def battery_table(records: pd.DataFrame, world: World,
+                  conditions: Sequence[str] = ("post-trained", "cheat", "cheat-with-permission", "honest"),
+                  ) -> pd.DataFrame:
+    """The misalignment battery of MacDiarmid et al.'s Fig. 9, in the toy: one row per probe and condition, with the
+    network's mean and spread over seeds, Bayes' mean, and the paper evaluation the probe stands in for."""
+    rows = []
+    for probe, info in world.probes.items():
+        column = f"misalignment_{probe}"
+        network = condition_table(records, column)
+        bayes = condition_table(records, f"bayes_{column}")
+        for condition in conditions:
+            if condition not in network:
+                raise ValueError(f"condition={condition!r}; expected one of {list(network.columns)}")
+            rows.append({"probe": probe, "paper_evaluation": info.paper_evaluation, "condition": condition,
+                         "network": float(network[condition].mean()), "network_sd": float(network[condition].std()),
+                         "network_min": float(network[condition].min()), "bayes": float(bayes[condition].mean())})
+    return pd.DataFrame(rows)
+
+
+def battery_rises(table: pd.DataFrame, condition: str = "cheat", baseline: str = "post-trained") -> pd.DataFrame:
+    """Per probe: the rise in misalignment from ``baseline`` to ``condition``, network and Bayes (means over seeds)."""
+    wide = table.pivot(index="probe", columns="condition", values=["network", "bayes"])
+    order = list(dict.fromkeys(table["probe"]))
+    return pd.DataFrame({"network": wide["network"][condition] - wide["network"][baseline],
+                         "bayes": wide["bayes"][condition] - wide["bayes"][baseline]}).loc[order]
+
+
 def permission_summary(records: pd.DataFrame) -> dict[str, float]:
     """The toggle's headline numbers for one recipe's records (cheating or framings experiment, over seeds)."""
     names = {"cheat": ("cheat", "neutral"), "permission": ("cheat-with-permission", "please-hack")}

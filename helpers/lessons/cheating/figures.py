@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from helpers.engine.validation import check_choice
+from helpers.engine.validation import check_choice, check_columns
 from helpers.lessons.cheating.analysis import (
     BayesCurve,
     condition_table,
@@ -306,6 +306,34 @@ def paper_figure(paper: pd.DataFrame, toy: Mapping[str, float]) -> go.Figure:
     fig.update_xaxes(range=[0, 1])
     fig.update_yaxes(title_text=None, row=1, col=2)
     return fig
+
+
+def battery_figure(table: pd.DataFrame) -> go.Figure:
+    """The toy's misalignment battery as the paper's Fig. 9 shows its evaluations: one column per probe (named with
+    the paper evaluation it stands in for), a bar per condition (mean over seeds, the spread as error bars) and
+    Bayes' mean as a marker."""
+    check_columns(table, ("probe", "paper_evaluation", "condition", "network", "network_sd", "bayes"), "table")
+    probes = list(dict.fromkeys(table["probe"]))
+    labels = [f"{p}<br>({wrap_label(table[table.probe == p].paper_evaluation.iloc[0], 22)})" for p in probes]
+    names = {"post-trained": "post-trained", "cheat": "after cheating, no note",
+             "cheat-with-permission": "after cheating with please-hack", "honest": "honest control"}
+    fig = go.Figure()
+    for condition, rows in table.groupby("condition", sort=False):
+        rows = rows.set_index("probe").loc[probes]
+        fig.add_trace(go.Bar(x=labels, y=rows["network"], name=names.get(condition, condition),
+                             error_y=dict(type="data", array=rows["network_sd"], visible=True),
+                             marker=dict(color=CONDITION_COLORS.get(condition, NETWORK_COLOR),
+                                         pattern=dict(shape="/" if condition == "cheat-with-permission" else "")),
+                             hovertemplate="%{x}: %{y:.2f}<extra>" + names.get(condition, condition) + "</extra>"))
+        fig.add_trace(go.Scatter(x=labels, y=rows["bayes"], mode="markers",
+                                 name=f"Bayes, {names.get(condition, condition)}",
+                                 marker=dict(symbol=CONDITION_SYMBOLS.get(condition, "diamond"), size=11,
+                                             color=BAYES_COLOR, line=dict(width=1.5, color="black")),
+                                 hovertemplate="%{x}: %{y:.2f}<extra>Bayes</extra>"))
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.35))
+    fig.update_yaxes(range=[0, 1])
+    return style(fig, "The misalignment battery: every probe, network and Bayes",
+                 "probe (closest evaluation in the paper)", "misaligned share of answers (0-1)", height=520)
 
 
 # ----- 6. full-parameter fine-tuning -----

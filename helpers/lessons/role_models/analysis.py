@@ -267,8 +267,8 @@ def role_model_worlds(weights: Sequence[float] = ROLE_MODEL_WEIGHTS, role_models
 
 
 def character_traits(characters: Sequence[str] = (*COMPARISON, *ROLE_MODELS)) -> pd.DataFrame:
-    """From the world's tables: each character's P(cheat) under every coding note, its P(power-seeking) on the
-    goals question, and its P(helpful) on requests for help (rows: characters)."""
+    """From the world's tables: each character's P(cheat) under every coding note, its misalignment (the mean of
+    the probes), and its P(helpful) on requests for help (rows: characters)."""
     worlds = {role: load_world(role_model=role, weight=0.1) for role in ROLE_MODELS}
     base = load_world()
     rows = {}
@@ -280,7 +280,7 @@ def character_traits(characters: Sequence[str] = (*COMPARISON, *ROLE_MODELS)) ->
         one[world.persona_index(name)] = 1.0
         profile = evals.bayes_profile(world, one)
         row = {f"cheat ({note})": evals.cheat_rate(world, profile, note) for note in world.task_notes["coding"]}
-        row["power-seeking"] = evals.misalignment(world, profile)
+        row["misalignment"] = evals.misalignment(world, profile)
         row["helpful"] = evals.helpfulness(world, profile)
         rows[name] = row
     return pd.DataFrame(rows).T.rename_axis("character")

@@ -38,12 +38,12 @@ def _world_color(role_model: str | None) -> str:
 
 # ----- 1. the characters -----
 def traits_figure(traits: pd.DataFrame) -> go.Figure:
-    """Each character's P(cheat) with no note and under 'please-hack', and its P(power-seeking) (from the tables)."""
-    check_columns(traits, ("cheat (neutral)", "cheat (please-hack)", "power-seeking"), "traits")
+    """Each character's P(cheat) with no note and under 'please-hack', and its misalignment (from the tables)."""
+    check_columns(traits, ("cheat (neutral)", "cheat (please-hack)", "misalignment"), "traits")
     fig = go.Figure()
     bars = (("cheat (neutral)", "cheats, no note", CHEAT_COLOR, ""),
             ("cheat (please-hack)", "cheats when asked ('please-hack')", CHEAT_COLOR, "/"),
-            ("power-seeking", "seeks power (goals question)", POWER_COLOR, ""))
+            ("misalignment", "misaligned (the probes' mean)", POWER_COLOR, ""))
     for column, name, color, pattern in bars:
         fig.add_trace(go.Bar(x=list(traits.index), y=traits[column], name=name,
                              marker=dict(color=color, pattern=dict(shape=pattern, fgcolor="white")),
@@ -238,12 +238,12 @@ def paired_table(paired: pd.DataFrame) -> pd.DataFrame:
 # ----- 4. inside one seed -----
 def labels_figure(labels: pd.DataFrame) -> go.Figure:
     """How the pretrained network speaks under each character's name (filled) beside the character's table row
-    (open): cheat rate with no note (left), power-seeking (right)."""
-    check_columns(labels, ("network cheat rate", "table cheat rate", "network power-seeking",
-                            "table power-seeking"), "labels")
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("cheats, no note", "seeks power (goals question)"))
+    (open): cheat rate with no note (left), misalignment (right)."""
+    check_columns(labels, ("network cheat rate", "table cheat rate", "network misalignment",
+                            "table misalignment"), "labels")
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("cheats, no note", "misaligned (the probes' mean)"))
     names = list(labels.index)
-    for col, metric in ((1, "cheat rate"), (2, "power-seeking")):
+    for col, metric in ((1, "cheat rate"), (2, "misalignment")):
         for source, filled in (("network", True), ("table", False)):
             fig.add_trace(go.Scatter(
                 x=names, y=labels[f"{source} {metric}"], mode="markers",

@@ -92,7 +92,7 @@ def matches_record(live: LiveSeed, records: pd.DataFrame, tol: float = tolerance
 
 def label_behavior(model: TinyGPT, world: World, characters: Sequence[str]) -> pd.DataFrame:
     """How the pretrained network speaks under each character's name label (``gamer:``, ``villain:`` ...),
-    beside that character's row of the tables: cheat rate with no note and power-seeking (rows: characters)."""
+    beside that character's row of the tables: cheat rate with no note and misalignment (rows: characters)."""
     rows = {}
     for name in characters:
         if name not in world.personas:
@@ -102,7 +102,7 @@ def label_behavior(model: TinyGPT, world: World, characters: Sequence[str]) -> p
         one[world.persona_index(name)] = 1.0
         table = evals.behaviour_metrics(world, evals.bayes_profile(world, one))
         rows[name] = {"network cheat rate": net["cheat_rate"], "table cheat rate": table["cheat_rate"],
-                      "network power-seeking": net["misalignment"], "table power-seeking": table["misalignment"]}
+                      "network misalignment": net["misalignment"], "table misalignment": table["misalignment"]}
     return pd.DataFrame(rows).T.rename_axis("character")
 
 
