@@ -343,7 +343,7 @@ def read_probes(directory: Path, replies: dict[str, list[Reply]]) -> dict[str, P
     """The battery: one row per probe task, with its misaligned reply categories separated by ``;``."""
     path = directory / "probes.csv"
     probes: dict[str, Probe] = {}
-    for row, r in _read_csv(path, ["task", "misaligned", "paper_evaluation"]):
+    for row, r in _read_csv(path, ["task", "misaligned", "paper_evaluation"])[1]:
         task = r["task"]
         if task not in replies:
             raise table_error(path, row, f"unknown task {task!r}; expected one of {list(replies)}")
