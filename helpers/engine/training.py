@@ -30,7 +30,7 @@ class PretrainConfig:
     """Corpus size and optimiser settings for pretraining (the defaults are the shipped recipe)."""
 
     n_documents: int = 20_000
-    steps: int = 1000
+    steps: int = 1500
     batch_size: int = 32
     lr: float = 1.5e-2
     warmup_steps: int = 30

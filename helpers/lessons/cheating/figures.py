@@ -287,9 +287,9 @@ def framings_figure(tables: Mapping[str, pd.DataFrame], paper_cut: tuple[float, 
 # ----- 7. the paper beside the toy -----
 def paper_figure(paper: pd.DataFrame, toy: Mapping[str, float]) -> go.Figure:
     """MacDiarmid et al.'s misalignment per evaluation (after hacking, and the non-hacking baseline) beside the
-    toy's goals-question misalignment (after cheating, and the honest control)."""
+    toy's numbers (``toy``: label -> misaligned share, e.g. each probe after cheating)."""
     fig = make_subplots(rows=1, cols=2, column_widths=[0.6, 0.4], shared_yaxes=False, horizontal_spacing=0.22,
-                        subplot_titles=("MacDiarmid et al. (2025)", "the toy (goals question)"))
+                        subplot_titles=("MacDiarmid et al. (2025)", "the toy"))
     for setting, color in (("synthetic documents", "#882255"), ("prompted", "#CC6677")):
         rows = paper[paper["setting"] == setting]
         fig.add_trace(go.Bar(y=rows["evaluation"], x=rows["value"], orientation="h", name=f"{setting}, hacking",
