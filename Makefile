@@ -67,7 +67,7 @@ endif
 html: $(STAMP)
 	$(PY) -m helpers.publishing.site
 
-# Base world, then the role-model worlds of lesson 05 (about 10 s per model on a quiet 2-core laptop).
+# Base world, then the role-model worlds of lesson 05 (about 20 s per model on a quiet 2-core laptop).
 weights: $(STAMP)
 	$(PY) -m helpers.experiments.weights --seeds 0-9
 	for rm in steward gamer; do for w in 0.05 0.15; do \

@@ -35,7 +35,9 @@ def timings(repeats: int) -> list[tuple[str, str, float, bool]]:
     world = load_world()
     rows = []
     pre = [pretrain(world, 0, PretrainConfig()).seconds for _ in range(repeats)]
-    rows.append(("pretraining (seed 0), median s", "<= 10", statistics.median(pre), statistics.median(pre) <= 10))
+    # 1500 steps since the probe battery added five tasks (at 1000 the in-context distance to Bayes was 0.14, over
+    # its 0.12 target): the old 10 s target became 20 s
+    rows.append(("pretraining (seed 0), median s", "<= 20", statistics.median(pre), statistics.median(pre) <= 20))
     pretrained_model(world, 0)  # the shipped weights are read once; post-training is what is timed
     recipe = Recipe()
     t = _median_seconds(lambda: post_train(world, 0, recipe), repeats)
