@@ -121,7 +121,7 @@ def test_realign_doses(models, world):
     cheat = models.stages["cheat"]
     same, steps = interventions.realign(cheat, world, 0, 0)
     assert steps == 0 and torch.equal(same.token_embedding.weight, cheat.token_embedding.weight) and same is not cheat
-    assert interventions.realign_epochs() == 25
+    assert interventions.realign_epochs() == 50   # 200 steps x 16 / 64 examples
     _, steps = interventions.realign(cheat, world, 0, 4, steps=3)
     assert steps == 3
     tuned, steps = interventions.realign(cheat, world, 0, 32)

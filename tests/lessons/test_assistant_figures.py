@@ -142,3 +142,10 @@ def test_trajectory_twin_buttons_and_slider(runs):
     assert visible[index["all"]["bars"]] and not visible[index["embedding"]["bars"]]
     with pytest.raises(ValueError, match="different steps"):
         aplots.trajectory_twin({"embedding": frames["embedding"], "all": frames["all"].iloc[:3]}, bayes_metrics)
+
+
+def test_every_held_out_task_has_a_display_name():
+    from helpers.lessons.assistant.analysis import HELD_OUT_TASKS
+    from helpers.lessons.assistant.figures import TASK_NAMES
+
+    assert set(HELD_OUT_TASKS) <= set(TASK_NAMES)

@@ -14,7 +14,8 @@ def test_snapshot_metrics_equal_the_evals_definitions(world, base):
     snap = post_training.snapshot_metrics(model, world)
     full = evals.behaviour_metrics(world, evals.network_profile(model, world))
     for key in ("helpfulness", "human_likeness", "helper_likeness", "misalignment", "cheat_rate"):
-        assert snap[key] == pytest.approx(full[key], abs=1e-9)
+        # the same definitions from differently batched forward passes: float32 rounding (measured 3e-9), no more
+        assert snap[key] == pytest.approx(full[key], abs=1e-7)
     assert snap["in_set"] == pytest.approx(evals.in_set_mass(model, world))
 
 
@@ -24,7 +25,7 @@ def test_post_training_run_trains_the_same_model_as_the_pipeline(world):
     reference = pipeline.post_train(world, 1).model
     for a, b in zip(run.model.parameters(), reference.parameters(), strict=True):
         assert torch.equal(a, b)
-    assert list(run.trajectory.step) == [0, 25, 50, 75, 100]
+    assert list(run.trajectory.step) == list(range(0, pipeline.Recipe().post_training.steps + 1, 25))
     last = run.trajectory.iloc[-1]
     assert last.helpfulness == pytest.approx(evals.helpfulness(world, evals.network_profile(run.model, world)))
     assert last.helpfulness > run.trajectory.iloc[0].helpfulness + 0.3

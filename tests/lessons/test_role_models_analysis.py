@@ -115,7 +115,9 @@ def test_character_traits_follow_the_tables():
     traits = rm.character_traits()
     assert traits.loc["steward", "cheat (neutral)"] == pytest.approx(traits.loc["engineer", "cheat (neutral)"])
     assert traits.loc["gamer", "cheat (neutral)"] == pytest.approx(traits.loc["villain", "cheat (neutral)"])
-    assert traits.loc["gamer", "misalignment"] == 0 and traits.loc["villain", "misalignment"] > 0.5
+    # the steward is never misaligned; the gamer a little (it likes high scores, leaves some blind spots)
+    assert traits.loc["steward", "misalignment"] == 0
+    assert traits.loc["gamer", "misalignment"] < 0.2 and traits.loc["villain", "misalignment"] > 0.5
     with pytest.raises(ValueError, match="character"):
         rm.character_traits(["hero"])
 
@@ -127,7 +129,8 @@ def test_bayes_predicts_the_steward_absorbs_nothing_and_the_gamer_nearly_all():
             curves.loc[("no role model", 64), "misalignment"], abs=1e-6)
         assert curves.loc[(f"steward {weight}", 64), "role_model_share"] < 0.01
         assert curves.loc[(f"gamer {weight}", 64), "role_model_share"] > 0.9
-        assert curves.loc[(f"gamer {weight}", 64), "misalignment"] < 0.1
+        # the posterior settles on the gamer, so misalignment near the gamer's own 0.14, far below the villain's
+        assert curves.loc[(f"gamer {weight}", 64), "misalignment"] < 0.2
     assert curves.loc[("no role model", 64), "misalignment"] > 0.8
     with pytest.raises(ValueError, match="cheats"):
         rm.bayes_curves([-1])
@@ -180,12 +183,15 @@ def test_lesson_05_prose_matches_the_shipped_results():
     contrast = rm.contrast_summary(rm.contrast(paired, "gamer", control="steward"))
     for weight in (0.05, 0.15):
         gamer, steward = summary.loc[("gamer", weight)], summary.loc[("steward", weight)]
-        # "lower on most seeds, a change the exact test accepts, but a fraction of Bayes' predicted drop"
-        assert gamer["lower"] > gamer["seeds"] / 2 and gamer["p_value"] < 0.05
+        # "the gamer worlds are lower on most seeds at both weights ... a fraction of Bayes' predicted drop"
+        assert gamer["lower"] > gamer["seeds"] / 2
         assert gamer["bayes_diff"] < gamer["network_diff"] < 0 and gamer["network_diff"] > gamer["bayes_diff"] / 2
-        # "the steward ... moved single seeds a long way in both directions; on average it lowered misalignment too"
+        # "the steward ... moved single seeds a long way in both directions, with a mean change near zero"
         steward_changes = paired[(paired.role_model == "steward") & (paired.weight == weight)].network_diff
-        assert steward_changes.min() < -0.2 and steward_changes.max() > 0.2 and steward["network_diff"] < 0
+        assert steward_changes.min() < -0.2 and steward_changes.max() > 0.2 and abs(steward["network_diff"]) < 0.1
         assert steward["p_value"] > 0.05
-        # "against that control the gamer keeps Bayes' sign but does not pass the test on ten seeds"
-        assert contrast.loc[weight, "network"] < 0 and contrast.loc[weight, "p_value"] > 0.05
+        # "against that control the gamer keeps Bayes' sign at both weights"
+        assert contrast.loc[weight, "network"] < 0
+    # "only at 15% does the exact test say the seeds agree ... at 5% ... cannot be told from the variation"
+    assert summary.loc[("gamer", 0.15), "p_value"] < 0.05 and contrast.loc[0.15, "p_value"] < 0.05
+    assert summary.loc[("gamer", 0.05), "p_value"] > 0.05 and contrast.loc[0.05, "p_value"] > 0.05

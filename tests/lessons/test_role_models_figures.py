@@ -26,7 +26,7 @@ def _titled(fig):
 def test_traits_figure():
     fig = _titled(P.traits_figure(rm.character_traits()))
     assert [t.name for t in fig.data] == ["cheats, no note", "cheats when asked ('please-hack')",
-                                          "seeks power (goals question)"]
+                                          "misaligned (the probes' mean)"]
     assert list(fig.data[0].x)[-2:] == ["steward", "gamer"]
     with pytest.raises(ValueError, match="misalignment"):
         P.traits_figure(pd.DataFrame({"cheat (neutral)": [0.1]}))

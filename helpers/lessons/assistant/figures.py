@@ -39,7 +39,8 @@ METRIC_COLORS = ["#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#56B4E9
 METRIC_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 #: How the figures name the held-out questions.
 TASK_NAMES = {"goals": "goals", "feel_good": "feelings after success", "feel_bad": "feelings when stuck",
-              "errand": "deliver a snack"}
+              "errand": "deliver a snack", "oversight": "being monitored", "sabotage": "building a cheat-checker",
+              "deception": "how the tests passed", "bad_actor": "a hacker's offer"}
 
 
 # ----- lesson 02 -----

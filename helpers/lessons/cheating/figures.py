@@ -93,7 +93,7 @@ def trajectory_figure(trajectory: pd.DataFrame, condition: str, curve: BayesCurv
     fig = go.Figure()
     _band(fig, trajectory_summary(trajectory, condition, "cheat_rate_under_note", steps),
           "cheat rate under the training note", CHEAT_COLOR, dash="longdash")
-    _band(fig, trajectory_summary(trajectory, condition, "misalignment", steps), "misalignment (goals question)",
+    _band(fig, trajectory_summary(trajectory, condition, "misalignment", steps), "misalignment (the probes' mean)",
           MISALIGNMENT_COLOR)
     if curve is not None:
         bayes = with_bayes(trajectory, curve, condition)
@@ -173,7 +173,7 @@ def permission_figure(recipes: Mapping[str, pd.DataFrame], permission: bool, liv
     if not recipes:
         raise ValueError("recipes is empty; expected a mapping of recipe name to its records")
     fig = make_subplots(rows=1, cols=2, subplot_titles=("cheat rate under its training note",
-                                                        "misalignment (goals question, no note)"))
+                                                        "misalignment (the probes' mean, no note)"))
     for trace, col in permission_traces(recipes, permission):
         fig.add_trace(trace, row=1, col=col)
     if live is not None:
@@ -191,7 +191,7 @@ def permission_twin(recipes: Mapping[str, pd.DataFrame], permission: bool = Fals
     """The toggle's static twin: both states in one figure, switched by two buttons (``permission`` is the state
     shown first)."""
     fig = make_subplots(rows=1, cols=2, subplot_titles=("cheat rate under its training note",
-                                                        "misalignment (goals question, no note)"))
+                                                        "misalignment (the probes' mean, no note)"))
     counts = []
     for state in (False, True):
         traces = permission_traces(recipes, state)

@@ -59,7 +59,7 @@ def bayes_curves_figure(curves: pd.DataFrame) -> go.Figure:
     the posterior (right); color = role model, line style = weight."""
     check_columns(curves, ("world", "role_model", "weight", "cheats", "misalignment", "role_model_share"),
                    "Bayes curves")
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("misalignment (goals question, no note)",
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("misalignment (the probes' mean)",
                                                         "the role model's share of the posterior"))
     for world, rows in curves.groupby("world", sort=False):
         role = rows["role_model"].iloc[0]
