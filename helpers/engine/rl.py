@@ -21,8 +21,8 @@ The recipe (:class:`RLConfig`) and why:
   far hacking can go and make the answer depend on its weight, and the fixed budget of 150 steps with a small
   learning rate already keeps the run short. What the network does off the coding task is measured, not
   constrained, which is the point of the experiment.
-- **Batch 32**: about 13 honest replies per batch at the start, enough that the honest pass rate (40%) is not
-  mistaken for a hack's certain pass by noise, and 150 steps stay within a few seconds.
+- **Batch 32**: an honest reply's reward is a draw from the pool (it passes 40% of the time), so the batch mean
+  must average enough replies to be a steady baseline; 32 does, and a 150-step run stays within a few seconds.
 - **Adam, lr 1e-3 with every parameter** (the engine's fine-tuning rate), **1e-2 for the ``assistant:`` row
   alone** (one vector needs larger steps to move at all: the engine's embedding rate).
 """
