@@ -97,7 +97,13 @@ def _rl_record(world: World, condition: str, note: str, log: RLLog | None, model
 def rl_for_seed(world: World, seed: int, recipe: Recipe = Recipe(), conditions: Sequence[str] = RL_CONDITIONS,
                 trajectory: bool = False, live: bool = False) -> list[dict]:
     """Post-train, then RL-fine-tune against the real grader under each condition; one record each (with
-    ``trajectory``, one per step: the batch's reward, hack and known-reply shares, and the model's metrics)."""
+    ``trajectory``, one per step: the batch's reward, hack and known-reply shares, and the model's metrics).
+
+    A record's ``reward`` and ``hack_rate`` are the means over the last steps' sampled replies; ``in_set`` is the
+    share of all sampled replies that were known replies (for ``post-trained``, which samples nothing: the
+    probability the network puts on the known replies to coding prompts); ``bayes_misalignment`` is Bayes after as
+    many observed hacks under the training note as match the network's hack rate with no note (honest replies for
+    ``hack-proof``)."""
     unknown = [c for c in conditions if c not in RL_CONDITIONS]
     if unknown:
         raise ValueError(f"conditions {unknown}; expected any of {list(RL_CONDITIONS)}")
