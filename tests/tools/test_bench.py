@@ -22,3 +22,9 @@ def test_rl_table_reports_every_shipped_rl_run():
     table = bench.rl_table()
     assert "every parameter (rl)" in table and "assistant: row only (rl-embedding)" in table
     assert "hack-proof" in table
+
+
+def test_rl_timing_row_times_one_run():
+    rows = bench.rl_timings(repeats=1, whole=False)
+    assert [r[0] for r in rows] == ["RL fine-tune, 150 steps (seed 0, neutral), median s"]
+    assert rows[0][2] > 0 and "rl" in bench.RL_COMMAND
