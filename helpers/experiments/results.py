@@ -43,6 +43,8 @@ COMMANDS: dict[str, list[str]] = {
     "rl": ["helpers.experiments", "rl", "--seeds", _SEEDS, "--format", "csv", "--threads", "1"],
     "rl-embedding": ["helpers.experiments", "rl", "--seeds", _SEEDS, "--params", "embedding", "--format", "csv",
                      "--threads", "1"],
+    "rl-trajectory": ["helpers.experiments", "rl", "--seeds", _SEEDS, "--trajectory", "--format", "csv", "--threads",
+                      "1"],
     "rl-post-all": ["helpers.experiments", "rl", "--seeds", _SEEDS, "--post-params", "all", "--format", "csv",
                     "--threads", "1"],
     "pretraining-curve": ["helpers.experiments.curves", "--seed", "0"],
