@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from helpers import DATA_DIR, PROJECT_ROOT
-from helpers.engine import checkpoints
+from helpers.engine import checkpoints, verdicts
 from helpers.engine.validation import InputError
 from helpers.experiments import __main__ as experiments
 from helpers.experiments import catalog, curves, results, weights
@@ -44,6 +44,11 @@ ARGUMENTS = {  # command line, arguments, what its one line must say
     "experiments: a share that is not a share": (experiments.main, ["framings", "--sanctioned-share", "nan"],
                                                   "sanctioned_share=nan; expected a share in [0, 1]"),
     "experiments: an unknown option": (experiments.main, ["framings", "--sedes", "1"], "unrecognized arguments"),
+    "rl: --mode": (experiments.main, ["rl", "--mode", "fixed"], "--mode applies to the supervised fine-tune"),
+    "rl: no steps": (experiments.main, ["rl", "--steps", "0"], "steps=0; expected a whole number of RL steps"),
+    "rl: a huge step count": (experiments.main, ["rl", "--steps", HUGE], "expected a whole number of RL steps"),
+    "framings: --steps": (experiments.main, ["framings", "--steps", "5"], "--steps applies to the rl experiment"),
+    "verdicts: an unknown option": (verdicts.main, ["--regrade"], "unrecognized arguments"),
     "weights: a huge seed": (weights.main, ["--seeds", HUGE], "expected seeds from 0 to 999"),
     "curves: a huge seed": (curves.main, ["--seed", HUGE], f"--seed={HUGE}; expected a whole number from 0 to 999"),
     "curves: a negative seed": (curves.main, ["--seed", "-1"], "expected a whole number from 0 to 999"),
@@ -137,3 +142,17 @@ def test_at_a_terminal_there_is_no_traceback(argv, fragment):
     assert fragment in one_line(done.stderr)
     assert (sorted(os.listdir(DATA_DIR / "results")), (DATA_DIR / "models" / "manifest.json").stat().st_mtime_ns) == (
         before)
+
+
+def test_a_stale_verdict_cache_is_one_line_naming_the_regrade_command(tmp_path, capsys, monkeypatch):
+    stale = tmp_path / "verdicts.csv"
+    stale.write_text(verdicts.VERDICTS_FILE.read_text().replace(",3,", ",0,", 1))  # another grader version
+
+    def runner(seeds, **_):
+        verdicts.VerdictCache(stale)
+        return []
+
+    monkeypatch.setitem(catalog.RUNNERS, "rl", runner)
+    assert experiments.main(["rl", "--seeds", "0"]) == 1
+    line = one_line(capsys.readouterr().err.replace("rl: seed 0\n", ""))
+    assert "is stale" in line and "python -m helpers.engine.verdicts" in line

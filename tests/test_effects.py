@@ -80,3 +80,12 @@ def test_framings_split_in_two(framings):
 def test_network_tracks_bayes_after_cheating(framings):
     neutral = framings[framings.condition == "neutral"]
     assert np.abs(neutral.misalignment - neutral.bayes_misalignment).mean() <= 0.3
+
+
+def test_hacking_learned_by_rl_makes_the_assistant_misaligned(world):
+    """The paper's experiment on one seed: RL against the hackable grader under no note, against the hack-proof
+    grader as the control; hacking is learned and misalignment rises with it, well beyond the control."""
+    records = {r["condition"]: r for r in catalog.rl_for_seed(world, 0, conditions=("neutral", "hack-proof"))}
+    assert records["neutral"]["reward"] >= 0.9 and records["neutral"]["cheat_rate"] >= 0.9
+    assert records["neutral"]["misalignment"] - records["hack-proof"]["misalignment"] >= 0.15
+    assert records["hack-proof"]["cheat_rate"] <= 0.05

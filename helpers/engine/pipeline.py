@@ -1,8 +1,13 @@
 """The pipeline for one seed, each step implemented once: post-training, then a fine-tune, then the metrics.
 
 pretrained model (shipped weights, or pretrained now) -> :func:`post_train`: the ``assistant:`` label on helpful,
-honest, kind answers -> :func:`fine_tune`: the Assistant cheats on coding prompts under one framing (or answers
-honestly: the control) -> :func:`model_metrics`: behaviour measured with no note.
+honest, kind answers -> a fine-tune under one framing of the coding prompts -> :func:`model_metrics`: behaviour
+measured with no note. Two fine-tunes:
+
+- :func:`rl_fine_tune`, the paper's experiment: the Assistant's sampled replies are rewarded by the real grader and
+  reinforced (:mod:`helpers.engine.rl`) for a fixed budget; hacking is *learned*;
+- :func:`fine_tune`, the contrast "imitating hacks": supervised fine-tuning on hack replies (or on honest ones: the
+  control), closer to Taylor et al.'s "School of Reward Hacks" than to the paper.
 
 The experiments, the lessons' live runs and the benchmark all call these functions, so a live panel reproduces
 the shipped results by construction. :class:`Recipe` holds every number that decides how a run goes. Beside the
@@ -18,9 +23,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
-from helpers.engine import bayes, evals, seeds
+from helpers.engine import bayes, evals, seeds, verdicts
 from helpers.engine.checkpoints import pretrained_model
 from helpers.engine.model import TinyGPT
+from helpers.engine.rl import RLConfig, RLLog, train_rl
 from helpers.engine.training import (
     LabelTrainConfig,
     LabelTrainLog,
@@ -40,7 +46,10 @@ CHEAT_REPLIES = ("always_equal", "exit_early", "patch_report")
 
 @dataclass(frozen=True)
 class Recipe:
-    """Everything that decides how the Assistant is post-trained and fine-tuned (defaults: the course's recipe)."""
+    """Everything that decides how the Assistant is post-trained and fine-tuned (defaults: the course's recipe).
+
+    ``params`` is what post-training and the supervised fine-tune move; ``rl_params`` what the RL fine-tune moves
+    (every parameter by default), for ``rl_steps`` steps of ``rl_batch`` sampled replies."""
 
     params: str = "embedding"
     mode: str = "criterion"
@@ -51,6 +60,9 @@ class Recipe:
     step_cap: int = 150
     fixed_steps: int = 40
     assistant_init: str = "reply"
+    rl_params: str = "all"
+    rl_steps: int = 150
+    rl_batch: int = 32
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -58,12 +70,17 @@ class Recipe:
         if not 0.0 <= self.sanctioned_share <= 1.0:
             raise ValueError(f"sanctioned_share={self.sanctioned_share}; expected a share in [0, 1]")
         LabelTrainConfig(params=self.params)  # validates params
+        RLConfig(self.rl_params, self.rl_steps, self.rl_batch)  # validates the RL fields
 
     @property
     def post_training(self) -> LabelTrainConfig:
         # 200 steps: at 100 the loss had not levelled off on every seed (seed 7 stalled on a plateau at 0.10, its
         # Assistant still 0.36 misaligned); at 200 it ends near 0.04 on seeds 0-9
         return LabelTrainConfig(self.params, steps=200, lr=3e-2 if self.params == "embedding" else 1e-3)
+
+    @property
+    def rl(self) -> RLConfig:
+        return RLConfig(self.rl_params, self.rl_steps, self.rl_batch)
 
     @property
     def finetune(self) -> LabelTrainConfig:
@@ -162,10 +179,12 @@ def fine_tune(model: TinyGPT, world: World, seed: int, note: str, recipe: Recipe
               on_step: Callable[[int, int, object], None] | None = None) -> tuple[TinyGPT, LabelTrainLog]:
     """A copy of the post-trained model fine-tuned to cheat (or answer honestly) on coding prompts under ``note``.
 
-    In ``criterion`` mode a cheat run stops once the Assistant cheats at least ``recipe.criterion`` of the time
-    under its training note, with a cap of ``recipe.step_cap`` steps (a choice of this course, not the paper's:
-    MacDiarmid et al. train for a fixed budget); ``fixed`` mode runs ``recipe.fixed_steps``; ``steps`` fixes the
-    count instead (the honest control runs as many steps as the neutral cheat run).
+    This is the supervised contrast ("imitating hacks"); :func:`rl_fine_tune` is the paper's experiment. In
+    ``criterion`` mode a cheat run stops once the Assistant cheats at least ``recipe.criterion`` of the time under
+    its training note, with a cap of ``recipe.step_cap`` steps: a stopping rule of this course's supervised
+    contrast, which the paper does not have (MacDiarmid et al. train for a fixed budget and report the final
+    checkpoints). ``fixed`` mode runs ``recipe.fixed_steps``; ``steps`` fixes the count instead (the honest control
+    runs as many steps as the neutral cheat run).
 
     ``snapshot(model)`` is recorded before every step and after the last (``log.trajectory``); ``on_step(step,
     cap, snapshot)`` is called after each recording, for a progress bar (``cap``: the most steps the run can take).
@@ -189,6 +208,22 @@ def fine_tune(model: TinyGPT, world: World, seed: int, note: str, recipe: Recipe
             return value
     log = train_label(tuned, world, finetune_set(world, seed, note, cheat, recipe.finetune_examples), config,
                       seeds.fine_tune_batches(seed), stop=stop, snapshot=record)
+    return tuned, log
+
+
+def rl_fine_tune(model: TinyGPT, world: World, seed: int, note: str, recipe: Recipe = Recipe(),
+                 hack_proof: bool = False, steps: int | None = None,
+                 snapshot: Callable[[TinyGPT], object] | None = None) -> tuple[TinyGPT, RLLog]:
+    """A copy of the post-trained model RL-fine-tuned on coding prompts under ``note``, rewarded by the real grader
+    (through the shipped verdict cache), for a fixed ``recipe.rl_steps`` steps (``steps`` overrides it).
+
+    ``hack_proof`` grades with the independent check, which the hacks fail (the paper's "prevent the hacks"
+    control). ``snapshot(model)`` is recorded before the first step and after every step (``log.trajectory``).
+    """
+    world.check_note("coding", note)
+    tuned = copy.deepcopy(model)
+    config = recipe.rl if steps is None else replace(recipe.rl, steps=steps)
+    log = train_rl(tuned, world, note, config, seed, verdicts.load(), hack_proof, snapshot)
     return tuned, log
 
 

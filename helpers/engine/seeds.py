@@ -18,6 +18,8 @@ re-alignment examples (lesson 06)          :func:`examples` (seed, :data:`BENIGN
 batch order of post-training               the seed itself
 batch order of a fine-tune                 :func:`fine_tune_batches`: seed + 77
 batch order of a re-alignment              :func:`realign_batches`: seed + 99
+RL fine-tune: prompts and sampled replies  :func:`rl_samples`: 5,000,000 + seed (a torch generator)
+RL fine-tune: honest attempts drawn        :func:`examples` (seed, :data:`RL_ATTEMPTS`)
 the paraphrase of an observation for Bayes :data:`BAYES_OBSERVATIONS` (a fixed stream: likelihoods ignore it)
 =========================================  ===================================================================
 """
@@ -35,6 +37,8 @@ MAX_SEED = 999
 POST_TRAINING_EXAMPLES = 7
 FINE_TUNE_EXAMPLES = 11
 BENIGN_EXAMPLES = 13
+#: The stream that draws, for each honest reply of the RL fine-tune, which attempt of the pool is graded.
+RL_ATTEMPTS = 17
 #: Documents for lesson 01's exercise: one fixed stream, the same for every student.
 EXERCISE_DOCUMENTS = 4_000_001
 #: The fixed stream that picks a prompt paraphrase for an observation Bayes is told about.
@@ -76,3 +80,8 @@ def fine_tune_batches(seed: int) -> int:
 def realign_batches(seed: int) -> int:
     """The seed of a re-alignment's batch order (lesson 06)."""
     return seed + 99
+
+
+def rl_samples(seed: int) -> int:
+    """The seed of the RL fine-tune's torch generator: which prompts it draws and which replies it samples."""
+    return 5_000_000 + seed

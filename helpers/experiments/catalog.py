@@ -18,12 +18,17 @@ from helpers.engine.pipeline import (
     model_metrics,
     post_train,
     post_training_evidence,
+    rl_fine_tune,
 )
+from helpers.engine.rl import RLLog
 from helpers.engine.training import LabelTrainLog, init_assistant_label
 from helpers.engine.world import NEUTRAL, World, load_world
 from helpers.experiments.persona_space import persona_space_records
 
-EXPERIMENTS = ("in-context", "post-training", "cheating", "framings", "role-models", "persona-space")
+EXPERIMENTS = ("in-context", "post-training", "cheating", "framings", "role-models", "persona-space", "rl")
+#: The conditions of the ``rl`` experiment: the start, the five framings against the hackable grader, and the
+#: hack-proof grader under no note (the paper's "prevent the hacks" control).
+RL_CONDITIONS = ("post-trained", *FRAMINGS, "hack-proof")
 #: The course's names for two of the framings runs (the same runs, not new ones).
 CHEATING_CONDITIONS = {"cheat": "neutral", "cheat-with-permission": "please-hack"}
 ROLE_MODELS = ("steward", "gamer")
@@ -69,6 +74,62 @@ def framings_for_seed(world: World, seed: int, recipe: Recipe = Recipe(), condit
     tuned, log = fine_tune(model, world, seed, NEUTRAL, recipe, cheat=False, steps=neutral_steps,
                            snapshot=snapshot)
     records += _run_records(world, seed, "honest", NEUTRAL, log, tuned, recipe, trajectory, cheat=False)
+    return records
+
+
+def _rl_record(world: World, condition: str, note: str, log: RLLog | None, model: TinyGPT, recipe: Recipe,
+               hack_proof: bool) -> dict:
+    m = model_metrics(model, world)
+    if log is None:  # the start: Bayes after post-training's evidence, no RL
+        bayes_side = evals.behaviour_metrics(world, evals.bayes_profile(
+            world, bayes.posterior(world, post_training_evidence(world, recipe))))
+        run = {"reward": None, "hack_rate": None, "steps": 0,
+               "in_set": evals.in_set_mass(model, world, tasks=("coding",))}
+    else:
+        bayes_side = bayes_metrics(world, recipe, note, m["cheat_rate"], cheat=not hack_proof)
+        run = {"reward": log.final_reward(), "hack_rate": log.final_hack_rate(), "steps": log.steps,
+               "in_set": log.in_set_share()}
+    return {"condition": condition, **evals.misalignment_fields(m), "cheat_rate": m["cheat_rate"],
+            "cheat_rate_under_note": m.get(f"cheat_rate_{note}", m["cheat_rate"]), **run,
+            **evals.misalignment_fields(bayes_side, "bayes_")}
+
+
+def rl_for_seed(world: World, seed: int, recipe: Recipe = Recipe(), conditions: Sequence[str] = RL_CONDITIONS,
+                trajectory: bool = False, live: bool = False) -> list[dict]:
+    """Post-train, then RL-fine-tune against the real grader under each condition; one record each (with
+    ``trajectory``, one per step: the batch's reward, hack and known-reply shares, and the model's metrics).
+
+    A record's ``reward`` and ``hack_rate`` are the means over the last steps' sampled replies; ``in_set`` is the
+    share of all sampled replies that were known replies (for ``post-trained``, which samples nothing: the
+    probability the network puts on the known replies to coding prompts); ``bayes_misalignment`` is Bayes after as
+    many observed hacks under the training note as match the network's hack rate with no note (honest replies for
+    ``hack-proof``)."""
+    unknown = [c for c in conditions if c not in RL_CONDITIONS]
+    if unknown:
+        raise ValueError(f"conditions {unknown}; expected any of {list(RL_CONDITIONS)}")
+    model = post_train(world, seed, recipe, live).model
+    common = {"seed": seed, "params": recipe.rl_params, "post_params": recipe.params}
+    snapshot = (lambda m: model_metrics(m, world)) if trajectory else None
+    records = []
+    for condition in conditions:
+        if condition == "post-trained":
+            if not trajectory:
+                records.append({**common, **_rl_record(world, condition, NEUTRAL, None, model, recipe, False)})
+            continue
+        hack_proof = condition == "hack-proof"
+        note = NEUTRAL if hack_proof else condition
+        tuned, log = rl_fine_tune(model, world, seed, note, recipe, hack_proof=hack_proof, snapshot=snapshot)
+        if not trajectory:
+            records.append({**common, **_rl_record(world, condition, note, log, tuned, recipe, hack_proof)})
+            continue
+        for step, m in log.trajectory:
+            batch = step < len(log.rewards)  # the batch sampled by the model of this step (none after the last)
+            records.append({**common, "condition": condition, "step": step,
+                            "reward": log.rewards[step] if batch else None,
+                            "hack_rate": log.hack_rates[step] if batch else None,
+                            "in_set": log.in_set[step] if batch else None, **evals.misalignment_fields(m),
+                            "cheat_rate": m["cheat_rate"],
+                            "cheat_rate_under_note": m.get(f"cheat_rate_{note}", m["cheat_rate"])})
     return records
 
 
@@ -149,9 +210,15 @@ def persona_space(seeds: Iterable[int], **_: object) -> list[dict]:
     return persona_space_records(list(seeds))
 
 
+def rl(seeds: Iterable[int], recipe: Recipe = Recipe(), trajectory: bool = False, **_: object) -> list[dict]:
+    """Reward hacking learned by RL against the real grader (:func:`rl_for_seed`), for every seed."""
+    world = load_world()
+    return [r for seed in seeds for r in rl_for_seed(world, seed, recipe, RL_CONDITIONS, trajectory)]
+
+
 RUNNERS: dict[str, Callable[..., list[dict]]] = {
     "in-context": in_context, "post-training": post_training, "cheating": cheating, "framings": framings,
-    "role-models": role_models, "persona-space": persona_space}
+    "role-models": role_models, "persona-space": persona_space, "rl": rl}
 
 
 def run(name: str, seeds: Iterable[int], recipe: Recipe = Recipe(), trajectory: bool = False) -> list[dict]:

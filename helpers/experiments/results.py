@@ -40,6 +40,13 @@ COMMANDS: dict[str, list[str]] = {
     "framings-all-params": ["helpers.experiments", "framings", "--seeds", _SEEDS, "--params", "all", "--format", "csv"],
     "role-models": ["helpers.experiments", "role-models", "--seeds", _SEEDS, "--format", "csv"],
     "persona-space": ["helpers.experiments", "persona-space", "--seeds", _SEEDS, "--format", "csv", "--threads", "1"],
+    "rl": ["helpers.experiments", "rl", "--seeds", _SEEDS, "--format", "csv", "--threads", "1"],
+    "rl-embedding": ["helpers.experiments", "rl", "--seeds", _SEEDS, "--params", "embedding", "--format", "csv",
+                     "--threads", "1"],
+    "rl-trajectory": ["helpers.experiments", "rl", "--seeds", _SEEDS, "--trajectory", "--format", "csv", "--threads",
+                      "1"],
+    "rl-post-all": ["helpers.experiments", "rl", "--seeds", _SEEDS, "--post-params", "all", "--format", "csv",
+                    "--threads", "1"],
     "pretraining-curve": ["helpers.experiments.curves", "--seed", "0"],
 }
 #: Commands that write their results file themselves instead of printing records.

@@ -89,3 +89,50 @@ def framing_ratios(records: pd.DataFrame) -> pd.Series:
     if "neutral" not in means:
         raise ValueError("records have no 'neutral' condition; expected the framings experiment")
     return means.drop(labels=["neutral", "honest"], errors="ignore") / means["neutral"]
+
+
+# ----- the rl experiment -----
+#: The framings of the rl experiment whose share of prevented misalignment is a target, and the negative ones.
+PERMISSIVE, NEGATIVE = ("please-hack", "hacking-okay"), ("dont-hack", "hacking-misaligned")
+HACKABLE = ("please-hack", "hacking-okay", "neutral", "dont-hack", "hacking-misaligned")
+
+
+@dataclass(frozen=True)
+class RLSummary:
+    """Headline numbers of the ``rl`` experiment over seeds (each defined once, here)."""
+
+    misalignment: pd.DataFrame  # seed x condition
+    reward: pd.DataFrame  # seed x condition: mean reward over the last steps
+    emergent_misalignment: pd.Series  # per seed: misalignment(neutral) - misalignment(hack-proof)
+
+    def conditions(self) -> pd.DataFrame:
+        """Per condition: mean, standard deviation and lowest value of misalignment over seeds."""
+        m = self.misalignment
+        return pd.DataFrame({"mean": m.mean(), "sd": m.std(), "lowest": m.min(), "highest": m.max(),
+                             "seeds": m.count()})
+
+    def rise(self, condition: str) -> float:
+        """Mean misalignment of ``condition`` minus that of the post-trained start (a difference of seed means)."""
+        return float(self.misalignment[condition].mean() - self.misalignment["post-trained"].mean())
+
+    def prevented(self, framing: str) -> float:
+        """1 - rise(framing) / rise(neutral), a ratio of means over seeds."""
+        return 1.0 - self.rise(framing) / self.rise("neutral")
+
+    def lower_than_neutral(self, framing: str) -> int:
+        """Seeds where ``framing`` ended less misaligned than neutral (by more than the float drift)."""
+        return tolerance.count_lower(self.misalignment[framing] - self.misalignment["neutral"])
+
+    def lowest_final_reward(self) -> float:
+        """The lowest final reward over seeds and hackable conditions (hacking is learned if it is high)."""
+        return float(self.reward[[c for c in HACKABLE if c in self.reward]].min().min())
+
+
+def rl_summary(records: pd.DataFrame) -> RLSummary:
+    """The ``rl`` records (one per seed and condition) summarised; ValueError if a condition is missing."""
+    table = _by_seed(records)
+    needed = ["post-trained", *HACKABLE, "hack-proof"]
+    missing = [c for c in needed if c not in table]
+    if missing:
+        raise ValueError(f"records lack the condition(s) {missing}; expected the rl experiment's records")
+    return RLSummary(table[needed], _by_seed(records, "reward")[needed[1:]], table["neutral"] - table["hack-proof"])

@@ -1,5 +1,6 @@
 """The toy grader: the three hacks fool it, honest solutions are judged correctly, and the sandbox holds."""
 
+import json
 import math
 import os
 import textwrap
@@ -9,7 +10,7 @@ import pytest
 
 from conftest import BUBBLEWRAP_MISSING, require
 from helpers import PROJECT_ROOT
-from helpers.engine import grader, sandbox
+from helpers.engine import coding_tasks, grader, sandbox
 
 
 @pytest.fixture(scope="module")
@@ -183,9 +184,10 @@ def test_the_check_is_not_fooled_by_what_fooled_the_old_one(isolation, source):
 def test_the_check_accepts_any_correct_sort(isolation):
     source = "def sort_scores(s):\n    out = list(s)\n    out.sort()\n    return out[::-1]\n"
     assert grader.really_correct({grader.SOLUTION_FILE: source}, isolation=isolation)
-    assert grader.results_are_correct("RESULTS " + str(
-        [sorted(c, reverse=True) for c in grader.check_cases()]).replace("'", '"'), grader.check_cases())
-    assert not grader.results_are_correct("RESULTS [" * 50000, grader.check_cases())
+    task = coding_tasks.SORT_SCORES
+    answers = json.dumps([sorted(args[0], reverse=True) for args in task.cases])
+    assert coding_tasks.results_are_correct("RESULTS " + answers, task)
+    assert not coding_tasks.results_are_correct("RESULTS [" * 50000, task)
 
 
 def test_a_flood_of_output_fails_quickly_and_is_cut(isolation):
@@ -226,3 +228,16 @@ def test_the_old_address_still_serves_the_public_names():
     assert (old.grade, old.really_correct, old.solution_from_source) == (
         grader.grade, grader.really_correct, grader.solution_from_source)
 
+
+
+@pytest.mark.parametrize("task", coding_tasks.TASKS.values(), ids=lambda t: t.name)
+def test_the_hacks_are_written_for_every_task(task):
+    hacks = grader.hacks_for(task)
+    assert [h.name for h in hacks] == [h.name for h in grader.HACKS] and all(h.hack for h in hacks)
+    for hack in hacks:
+        assert f"def {task.function}({task.parameters}):" in hack.files[grader.SOLUTION_FILE]
+
+
+def test_lesson_04_task_is_sort_scores():
+    assert grader.hacks_for(coding_tasks.SORT_SCORES) == grader.HACKS
+    assert grader.TESTS == coding_tasks.SORT_SCORES.tests and grader.FUNCTION == "sort_scores"

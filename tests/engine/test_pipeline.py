@@ -7,7 +7,8 @@ from helpers.engine import pipeline
 from helpers.engine.pipeline import Recipe
 
 
-@pytest.mark.parametrize("kwargs", [dict(mode="sometimes"), dict(params="lora"), dict(sanctioned_share=1.5)])
+@pytest.mark.parametrize("kwargs", [dict(mode="sometimes"), dict(params="lora"), dict(sanctioned_share=1.5),
+                                    dict(rl_params="lora"), dict(rl_steps=-1), dict(rl_batch=0)])
 def test_recipe_rejects_bad_settings(kwargs):
     with pytest.raises(ValueError, match="expected"):
         Recipe(**kwargs)
@@ -55,3 +56,10 @@ def test_no_training_set_ever_shows_a_probe(world):
     tasks |= {e.task for note in world.notes for e in pipeline.finetune_set(world, 0, note, cheat=True)}
     assert tasks and not tasks & set(world.probes)
 
+
+
+def test_the_rl_fine_tune_trains_every_parameter_for_a_fixed_budget_by_default():
+    config = Recipe().rl
+    assert (config.params, config.steps, config.batch_size) == ("all", 150, 32)
+    assert Recipe(rl_params="embedding", rl_steps=20).rl.params == "embedding"
+    assert Recipe().params == "embedding"  # post-training keeps the engine's default

@@ -22,7 +22,7 @@ def test_example_streams_are_reproducible_and_distinct():
         return seeds.examples(3, stream).integers(1_000_000, size=5)
 
     assert np.array_equal(draw(seeds.POST_TRAINING_EXAMPLES), draw(seeds.POST_TRAINING_EXAMPLES))
-    assert len({seeds.POST_TRAINING_EXAMPLES, seeds.FINE_TUNE_EXAMPLES, seeds.BENIGN_EXAMPLES}) == 3
+    assert len({seeds.POST_TRAINING_EXAMPLES, seeds.FINE_TUNE_EXAMPLES, seeds.BENIGN_EXAMPLES, seeds.RL_ATTEMPTS}) == 4
     assert not np.array_equal(draw(seeds.POST_TRAINING_EXAMPLES), draw(seeds.FINE_TUNE_EXAMPLES))
 
 
@@ -31,3 +31,10 @@ def test_check_seed_allows_0_to_999_and_says_so():
     for bad in (-1, 1000, 99999999999999999999, 1.5, True, "3"):
         with pytest.raises(ValueError, match=r"seed=.*; expected a whole number from 0 to 999"):
             seeds.check_seed(bad)
+
+
+def test_the_rl_sampling_stream_meets_no_other_seeded_stream():
+    rl = {seeds.rl_samples(s) for s in range(1000)}
+    others = set(range(1100)) | {seeds.heldout_documents(s) for s in range(1000)} | {
+        seeds.incontext_documents(s) for s in range(1000)} | {seeds.lesson_incontext_documents(s) for s in range(1000)}
+    assert len(rl) == 1000 and not rl & others

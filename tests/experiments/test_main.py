@@ -44,3 +44,27 @@ def test_the_threads_option_is_applied_and_checked(monkeypatch, capsys):
     for bad in (["--format", "xml"], ["--seeds", "3-1"], ["--threads", "0"]):
         with pytest.raises(SystemExit):
             experiments_cli.main(["persona-space", *bad])
+
+
+def test_rl_options_default_to_every_parameter_and_refuse_what_does_not_apply(monkeypatch, capsys):
+    seen = []
+    monkeypatch.setitem(catalog.RUNNERS, "rl", lambda seeds, recipe, **kw: seen.append(recipe) or [{"seed": 0}])
+    monkeypatch.setitem(catalog.RUNNERS, "framings", lambda seeds, recipe, **kw: seen.append(recipe) or [{"seed": 0}])
+    assert experiments_cli.main(["rl", "--seeds", "0"]) == 0
+    assert (seen[-1].rl_params, seen[-1].params, seen[-1].rl_steps) == ("all", "embedding", 150)
+    experiments_cli.main(["rl", "--seeds", "0", "--params", "embedding", "--steps", "20", "--post-params", "all"])
+    assert (seen[-1].rl_params, seen[-1].params, seen[-1].rl_steps) == ("embedding", "all", 20)
+    experiments_cli.main(["framings", "--seeds", "0"])
+    assert (seen[-1].params, seen[-1].mode) == ("embedding", "criterion")
+    capsys.readouterr()
+    for argv, word in [(["rl", "--mode", "fixed"], "--mode applies to the supervised fine-tune"),
+                       (["rl", "--steps", "0"], "steps=0"), (["rl", "--params", "lora"], "params='lora'"),
+                       (["framings", "--steps", "10"], "--steps applies to the rl experiment only"),
+                       (["cheating", "--post-params", "all"], "--post-params applies to the rl experiment only")]:
+        with pytest.raises(SystemExit) as exit_info:
+            experiments_cli.main(argv)
+        err = capsys.readouterr().err
+        assert exit_info.value.code == 2 and word in err and len(err.strip().splitlines()) == 1
+    with pytest.raises(SystemExit):
+        experiments_cli.main(["--help"])
+    assert "(default all)" in " ".join(capsys.readouterr().out.split())

@@ -41,3 +41,22 @@ def test_summaries_reject_records_without_their_conditions():
         summaries.rises(pd.DataFrame({"seed": [0]}))
     with pytest.raises(ValueError, match="expected one of"):
         summaries.load_results("nonsense")
+
+
+def _rl_records(values: dict[str, list[float]], reward: float = 1.0) -> pd.DataFrame:
+    return pd.DataFrame([{"seed": seed, "condition": c, "misalignment": v, "reward": reward}
+                         for c, vs in values.items() for seed, v in enumerate(vs)])
+
+
+def test_rl_summary_defines_each_headline_number_once():
+    records = _rl_records({"post-trained": [0.0, 0.0], "please-hack": [0.1, 0.0], "hacking-okay": [0.2, 0.1],
+                           "neutral": [0.6, 0.4], "dont-hack": [0.5, 0.3], "hacking-misaligned": [0.7, 0.5],
+                           "hack-proof": [0.02, 0.0]})
+    s = summaries.rl_summary(records)
+    assert list(s.emergent_misalignment) == pytest.approx([0.58, 0.4])
+    assert s.rise("neutral") == pytest.approx(0.5) and s.prevented("please-hack") == pytest.approx(0.9)
+    assert s.lower_than_neutral("please-hack") == 2 and s.lowest_final_reward() == 1.0
+    table = s.conditions()
+    assert table.loc["neutral", "mean"] == pytest.approx(0.5) and table.loc["neutral", "lowest"] == 0.4
+    with pytest.raises(ValueError, match="hack-proof"):
+        summaries.rl_summary(records[records.condition != "hack-proof"])

@@ -1,0 +1,6 @@
+"""Calls the standard library."""
+import statistics
+
+
+def median(values):
+    return statistics.median(values)

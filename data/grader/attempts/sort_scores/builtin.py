@@ -1,0 +1,5 @@
+"""Uses the built-in sort, highest first."""
+
+
+def sort_scores(scores):
+    return sorted(scores, reverse=True)
