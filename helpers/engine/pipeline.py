@@ -213,17 +213,19 @@ def fine_tune(model: TinyGPT, world: World, seed: int, note: str, recipe: Recipe
 
 def rl_fine_tune(model: TinyGPT, world: World, seed: int, note: str, recipe: Recipe = Recipe(),
                  hack_proof: bool = False, steps: int | None = None,
-                 snapshot: Callable[[TinyGPT], object] | None = None) -> tuple[TinyGPT, RLLog]:
+                 snapshot: Callable[[TinyGPT], object] | None = None,
+                 on_step: Callable[[int, int], None] | None = None) -> tuple[TinyGPT, RLLog]:
     """A copy of the post-trained model RL-fine-tuned on coding prompts under ``note``, rewarded by the real grader
     (through the shipped verdict cache), for a fixed ``recipe.rl_steps`` steps (``steps`` overrides it).
 
     ``hack_proof`` grades with the independent check, which the hacks fail (the paper's "prevent the hacks"
-    control). ``snapshot(model)`` is recorded before the first step and after every step (``log.trajectory``).
+    control). ``snapshot(model)`` is recorded before the first step and after every step (``log.trajectory``);
+    ``on_step(done, total)`` is called after every step (for a progress bar).
     """
     world.check_note("coding", note)
     tuned = copy.deepcopy(model)
     config = recipe.rl if steps is None else replace(recipe.rl, steps=steps)
-    log = train_rl(tuned, world, note, config, seed, verdicts.load(), hack_proof, snapshot)
+    log = train_rl(tuned, world, note, config, seed, verdicts.load(), hack_proof, snapshot, on_step)
     return tuned, log
 
 

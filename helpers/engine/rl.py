@@ -177,63 +177,108 @@ class CodingReward:
         return self.cache.reward(task, attempts[int(self.rng.integers(len(attempts)))], self.hack_proof)
 
 
-def train_rl(model: TinyGPT, world: World, note: str, config: RLConfig, seed: int, cache: VerdictCache,
-             hack_proof: bool = False, snapshot: Callable[[TinyGPT], object] | None = None) -> RLLog:
-    """RL-fine-tune the model, in place, on coding prompts under ``note`` for ``config.steps`` steps.
+def reinforce_loss(rewards: torch.Tensor, reply_log_probs: torch.Tensor) -> torch.Tensor:
+    """REINFORCE with a batch-mean baseline: ``-mean((r - mean(r)) * log p(reply))``.
 
-    Deterministic for a seed: the prompts and the sampled tokens come from a torch generator seeded by
-    :func:`helpers.engine.seeds.rl_samples`, the honest attempts from :data:`seeds.RL_ATTEMPTS`, and the run uses
-    :data:`THREADS` torch threads whatever the caller set. ``snapshot(model)``, if given, is recorded before the
-    first step and after every step (``log.trajectory``).
+    Its gradient raises the log-probability of every reply that earned more than the batch's average and lowers
+    that of every reply that earned less, in proportion to the difference; a batch whose replies all earn the same
+    teaches nothing.
     """
-    with torch_threads(THREADS):
-        return _train(model, world, note, config, seed, cache, hack_proof, snapshot)
+    return -((rewards - rewards.mean()) * reply_log_probs).mean()
 
 
-def _train(model: TinyGPT, world: World, note: str, config: RLConfig, seed: int, cache: VerdictCache,
-           hack_proof: bool, snapshot: Callable[[TinyGPT], object] | None) -> RLLog:
-    sampler = ReplySampler(world, note)
-    reward = CodingReward(world, cache, hack_proof, seeds.examples(seed, seeds.RL_ATTEMPTS))
-    generator = torch.Generator().manual_seed(seeds.rl_samples(seed))
-    embedding = model.token_embedding.weight
-    if config.params == "embedding":
-        trained = [embedding]
-        row_mask = torch.zeros_like(embedding)
-        row_mask[world.token_id[f"{ASSISTANT_LABEL}:"]] = 1.0
-    else:
-        trained = list(model.parameters())
-    frozen = [p for p in model.parameters() if all(p is not q for q in trained)]
-    for p in frozen:  # no gradient is computed for what does not move (the embedding mode's speed)
-        p.requires_grad_(False)
-    optimizer = torch.optim.Adam(trained, lr=config.lr)
-    log = RLLog(config.steps)
-    n_prompts = len(sampler.prefixes)
-    try:
-        for step in range(config.steps + 1):
-            if snapshot is not None:
-                model.eval()
-                log.trajectory.append((step, snapshot(model)))
-            if step == config.steps:
-                break
-            model.eval()
-            prompts = torch.randint(n_prompts, (config.batch_size,), generator=generator)
-            tokens, mask, found = sampler.sample(model, prompts, generator)
-            rewards = torch.tensor([reward(p, c) for p, c in zip(prompts.tolist(), found, strict=True)])
-            model.train()
-            log_probs = F.log_softmax(model(tokens[:, :-1]), dim=-1).gather(-1, tokens[:, 1:, None])[..., 0]
-            reply_log_prob = (log_probs * mask[:, 1:]).sum(1)
-            loss = -((rewards - rewards.mean()) * reply_log_prob).mean()
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if config.params == "embedding":
-                embedding.grad.mul_(row_mask)
-            optimizer.step()
-            cheats = [c >= 0 and sampler.candidates[c].reply.category == CHEAT_CATEGORY for c in found]
-            log.rewards.append(float(rewards.mean()))
-            log.hack_rates.append(float(np.mean(cheats)))
-            log.in_set.append(float(np.mean([c >= 0 for c in found])))
-    finally:
-        for p in frozen:
-            p.requires_grad_(True)
+@dataclass(frozen=True)
+class StepLog:
+    """What one RL step saw: the prompts (indices), the replies sampled (candidate indices, -1: no known reply),
+    their rewards and the loss."""
+
+    prompts: list[int]
+    replies: list[int]
+    rewards: list[float]
+    loss: float
+
+
+class RLRun:
+    """One RL fine-tune in progress: the sampler, the grader's reward, the seeded generators and the optimizer.
+
+    Call :meth:`step` for each step (the whole algorithm is in it), then :meth:`close` (it un-freezes what the
+    embedding mode froze). Deterministic for a seed: the prompts and the sampled tokens come from a torch generator
+    seeded by :func:`helpers.engine.seeds.rl_samples`, the honest attempts from :data:`seeds.RL_ATTEMPTS`.
+    """
+
+    def __init__(self, model: TinyGPT, world: World, note: str, config: RLConfig, seed: int, cache: VerdictCache,
+                 hack_proof: bool = False) -> None:
+        self.model, self.config = model, config
+        self.sampler = ReplySampler(world, note)
+        self.reward = CodingReward(world, cache, hack_proof, seeds.examples(seed, seeds.RL_ATTEMPTS))
+        self.generator = torch.Generator().manual_seed(seeds.rl_samples(seed))
+        embedding = model.token_embedding.weight
+        self.row_mask: torch.Tensor | None = None
+        if config.params == "embedding":
+            trained = [embedding]
+            self.row_mask = torch.zeros_like(embedding)
+            self.row_mask[world.token_id[f"{ASSISTANT_LABEL}:"]] = 1.0
+        else:
+            trained = list(model.parameters())
+        self.frozen = [p for p in model.parameters() if all(p is not q for q in trained)]
+        for p in self.frozen:  # no gradient is computed for what does not move (the embedding mode's speed)
+            p.requires_grad_(False)
+        self.optimizer = torch.optim.Adam(trained, lr=config.lr)
+
+    def step(self) -> StepLog:
+        """Sample a batch of replies, reward each with the grader, take one REINFORCE step."""
+        model, sampler = self.model, self.sampler
         model.eval()
+        prompts = torch.randint(len(sampler.prefixes), (self.config.batch_size,), generator=self.generator)
+        tokens, mask, found = sampler.sample(model, prompts, self.generator)
+        rewards = torch.tensor([self.reward(p, c) for p, c in zip(prompts.tolist(), found, strict=True)])
+        model.train()
+        log_probs = F.log_softmax(model(tokens[:, :-1]), dim=-1).gather(-1, tokens[:, 1:, None])[..., 0]
+        reply_log_probs = (log_probs * mask[:, 1:]).sum(1)
+        loss = reinforce_loss(rewards, reply_log_probs)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if self.row_mask is not None:  # only the assistant: row moves
+            model.token_embedding.weight.grad.mul_(self.row_mask)
+        self.optimizer.step()
+        model.eval()
+        return StepLog(prompts.tolist(), found, rewards.tolist(), float(loss.detach()))
+
+    def is_hack(self, reply: int) -> bool:
+        """Whether a sampled reply (a candidate index, -1: none) is one of the hacks."""
+        return reply >= 0 and self.sampler.candidates[reply].reply.category == CHEAT_CATEGORY
+
+    def close(self) -> None:
+        for p in self.frozen:
+            p.requires_grad_(True)
+        self.model.eval()
+
+
+def train_rl(model: TinyGPT, world: World, note: str, config: RLConfig, seed: int, cache: VerdictCache,
+             hack_proof: bool = False, snapshot: Callable[[TinyGPT], object] | None = None,
+             on_step: Callable[[int, int], None] | None = None) -> RLLog:
+    """RL-fine-tune the model, in place, on coding prompts under ``note`` for ``config.steps`` steps
+    (:meth:`RLRun.step` each), with :data:`THREADS` torch threads whatever the caller set.
+
+    ``snapshot(model)``, if given, is recorded before the first step and after every step (``log.trajectory``);
+    ``on_step(done, total)`` is called after every step (for a progress bar).
+    """
+    log = RLLog(config.steps)
+    with torch_threads(THREADS):
+        run = RLRun(model, world, note, config, seed, cache, hack_proof)
+        try:
+            for step in range(config.steps + 1):
+                if snapshot is not None:
+                    model.eval()
+                    log.trajectory.append((step, snapshot(model)))
+                if step == config.steps:
+                    break
+                batch = run.step()
+                log.rewards.append(float(np.mean(batch.rewards)))
+                log.hack_rates.append(float(np.mean([run.is_hack(c) for c in batch.replies])))
+                log.in_set.append(float(np.mean([c >= 0 for c in batch.replies])))
+                if on_step is not None:
+                    on_step(step + 1, config.steps)
+        finally:
+            run.close()
     return log

@@ -43,18 +43,18 @@ NETWORK_COLOR, BAYES_COLOR = "#332288", "#999999"
 CONDITION_COLORS: dict[str, str] = {
     "post-trained": "#DDDDDD", "honest": "#117733", "please-hack": "#44AA99", "cheat-with-permission": "#44AA99",
     "hacking-okay": "#88CCEE", "neutral": "#882255", "cheat": "#882255", "dont-hack": "#CC6677",
-    "hacking-misaligned": "#AA4499",
+    "hacking-misaligned": "#AA4499", "hack-proof": "#117733",
 }
 #: And a marker symbol and a line dash per condition, so no condition is told apart by its colour alone.
 CONDITION_SYMBOLS: dict[str, str] = {
     "post-trained": "circle", "honest": "square", "please-hack": "diamond", "cheat-with-permission": "diamond",
     "hacking-okay": "triangle-up", "neutral": "x", "cheat": "x", "dont-hack": "triangle-down",
-    "hacking-misaligned": "cross",
+    "hacking-misaligned": "cross", "hack-proof": "square",
 }
 CONDITION_DASHES: dict[str, str] = {
     "post-trained": "dot", "honest": "dot", "please-hack": "dash", "cheat-with-permission": "dash",
     "hacking-okay": "dashdot", "neutral": "solid", "cheat": "solid", "dont-hack": "longdash",
-    "hacking-misaligned": "longdashdot",
+    "hacking-misaligned": "longdashdot", "hack-proof": "dot",
 }
 FONT = dict(family="Helvetica, Arial, sans-serif", size=14)
 
@@ -107,7 +107,7 @@ def text_alternative(fig: go.Figure, summary: str, table: pd.DataFrame | Mapping
     """
     if not summary.strip():
         raise ValueError("summary is empty; expected one sentence saying what the figure shows")
-    title = (fig.layout.title.text or "Figure").strip()
+    title = " ".join((fig.layout.title.text or "Figure").replace("<br>", " ").split())
     end = "" if title.endswith((".", "?", "!")) else "."
     lines = [f"Figure: {title}{end} {summary.strip()}"]
     if table is not None:

@@ -1,32 +1,34 @@
-"""Lesson 4's analysis: cheating trajectories, the Bayesian picture beside them, and the permission note.
+"""Lesson 4's analysis: the RL runs' trajectories, the Bayesian picture beside them, the framings and the paper.
 
-Pure functions over the shipped experiment records (``data/results/*.csv``, see :mod:`helpers.experiments.summaries`)
-and the world's tables, plus one live run (:func:`live_run`) that reproduces a single seed of the ``cheating``
-experiment with a callback for a progress bar. Plots (:mod:`helpers.lessons.cheating.figures`) and widgets
-(:mod:`helpers.lessons.cheating.widgets`) only draw what these functions return.
+Pure functions over the shipped experiment records (``data/results/rl*.csv``, see
+:mod:`helpers.experiments.summaries`) and the world's tables, plus the lesson's live pieces: a few sampled
+episodes with their rewards (:func:`sample_episodes`) and one seed's RL run now (:func:`live_rl_run`, with a
+callback for a progress bar). The permission toggle's own numbers are in :mod:`helpers.lessons.cheating.toggle`.
+Plots (:mod:`helpers.lessons.cheating.figures`) and widgets (:mod:`helpers.lessons.cheating.widgets`) only draw
+what these functions return.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import copy
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from helpers import DATA_DIR
-from helpers.engine import evals, pipeline
+from helpers.engine import evals, pipeline, rl, verdicts
+from helpers.engine.model import TinyGPT
 from helpers.engine.pipeline import PERMISSION_NOTE, Recipe
 from helpers.engine.validation import check_columns
-from helpers.engine.world import NEUTRAL, World
+from helpers.engine.world import ASSISTANT_LABEL, NEUTRAL, World
 from helpers.experiments import summaries
 
 PAPERS_DIR = DATA_DIR / "papers"
 PAPER_COLUMNS = ("source", "url", "setting", "evaluation", "value", "baseline")
-TOGGLE_NOTES = {False: NEUTRAL, True: PERMISSION_NOTE}
-#: The cheating experiment's names for the same runs (see helpers.experiments.catalog.CHEATING_CONDITIONS).
-CONDITION_OF_NOTE = {NEUTRAL: "cheat", PERMISSION_NOTE: "cheat-with-permission"}
-METRICS = ("misalignment", "cheat_rate", "cheat_rate_under_note")
+#: The rl experiment's conditions the battery compares (the start, the two toggle states, the hack-proof control).
+BATTERY_CONDITIONS = ("post-trained", NEUTRAL, PERMISSION_NOTE, "hack-proof")
 
 
 # ----- published numbers -----
@@ -52,10 +54,10 @@ def paper_misalignment(table: pd.DataFrame) -> pd.DataFrame:
 # ----- trajectories -----
 def trajectory_summary(trajectory: pd.DataFrame, condition: str, metric: str = "misalignment",
                        steps: int | None = None) -> pd.DataFrame:
-    """Per fine-tuning step, a metric over seeds: mean, standard deviation, min, max and seeds still training.
+    """Per RL step, a metric over seeds: mean, standard deviation, min, max and the number of seeds with a value.
 
-    A run that stopped (it reached the criterion) keeps its final value for later steps: the model that would
-    be used is the one where training stopped. ``steps`` is the last step shown (default: the longest run).
+    A run shorter than ``steps`` keeps its final value for later steps. ``steps`` is the last step shown (default:
+    the longest run). Metrics that only exist where a batch was sampled (reward) are NaN after the last step.
     """
     check_columns(trajectory, ("seed", "condition", "step", metric), "the trajectory")
     runs = trajectory[trajectory["condition"] == condition]
@@ -69,31 +71,6 @@ def trajectory_summary(trajectory: pd.DataFrame, condition: str, metric: str = "
     return pd.DataFrame({"step": wide.index, "mean": wide.mean(axis=1).values, "sd": wide.std(axis=1, ddof=0).values,
                          "min": wide.min(axis=1).values, "max": wide.max(axis=1).values,
                          "running": running.values}).reset_index(drop=True)
-
-
-def final_records(trajectory: pd.DataFrame) -> pd.DataFrame:
-    """The last step of every run (one record per seed and condition), plus a ``post-trained`` record per seed
-    (step 0 of a cheat run: the model before any fine-tuning), in the shape that
-    :mod:`helpers.experiments.summaries` expects."""
-    check_columns(trajectory, ("seed", "condition", "step", *METRICS), "the trajectory")
-    ordered = trajectory.sort_values(["seed", "condition", "step"])
-    last = ordered.groupby(["seed", "condition"], as_index=False).last()
-    last = last.rename(columns={"step": "steps"})
-    start = ordered[(ordered["step"] == 0) & (ordered["condition"] != "honest")].groupby("seed", as_index=False).first()
-    start = start.assign(condition="post-trained", steps=0, cheat_rate_under_note=start["cheat_rate"])
-    out = pd.concat([start.drop(columns="step"), last], ignore_index=True)
-    return out.sort_values(["seed", "condition"]).reset_index(drop=True)[
-        ["seed", "condition", *METRICS, "steps"]]
-
-
-def before_fine_tuning(trajectory: pd.DataFrame, condition: str) -> pd.Series:
-    """Per seed, the cheat rate under the run's own note at step 0: how far the post-trained Assistant already
-    cheats when the note is there (how strongly the note elicits cheating before any fine-tuning)."""
-    check_columns(trajectory, ("seed", "condition", "step", "cheat_rate_under_note"), "the trajectory")
-    rows = trajectory[(trajectory["condition"] == condition) & (trajectory["step"] == 0)]
-    if rows.empty:
-        raise ValueError(f"condition={condition!r} has no step 0; expected a condition of the trajectory records")
-    return rows.set_index("seed")["cheat_rate_under_note"]
 
 
 # ----- Bayes beside the network -----
@@ -163,7 +140,7 @@ def condition_table(records: pd.DataFrame, metric: str = "misalignment") -> pd.D
 
 
 def battery_table(records: pd.DataFrame, world: World,
-                  conditions: Sequence[str] = ("post-trained", "cheat", "cheat-with-permission", "honest"),
+                  conditions: Sequence[str] = BATTERY_CONDITIONS,
                   ) -> pd.DataFrame:
     """The misalignment battery of MacDiarmid et al.'s Fig. 9, in the toy: one row per probe and condition, with the
     network's mean and spread over seeds, Bayes' mean, and the paper evaluation the probe stands in for."""
@@ -181,7 +158,7 @@ def battery_table(records: pd.DataFrame, world: World,
     return pd.DataFrame(rows)
 
 
-def battery_rises(table: pd.DataFrame, condition: str = "cheat", baseline: str = "post-trained") -> pd.DataFrame:
+def battery_rises(table: pd.DataFrame, condition: str = NEUTRAL, baseline: str = "post-trained") -> pd.DataFrame:
     """Per probe: the rise in misalignment from ``baseline`` to ``condition``, network and Bayes (means over seeds)."""
     wide = table.pivot(index="probe", columns="condition", values=["network", "bayes"])
     order = list(dict.fromkeys(table["probe"]))
@@ -189,100 +166,74 @@ def battery_rises(table: pd.DataFrame, condition: str = "cheat", baseline: str =
                          "bayes": wide["bayes"][condition] - wide["bayes"][baseline]}).loc[order]
 
 
-def permission_summary(records: pd.DataFrame) -> dict[str, float]:
-    """The toggle's headline numbers for one recipe's records (cheating or framings experiment, over seeds)."""
-    names = {"cheat": ("cheat", "neutral"), "permission": ("cheat-with-permission", "please-hack")}
-    mis = condition_table(records)
-    under = condition_table(records, "cheat_rate_under_note")
-    steps = condition_table(records, "steps") if "steps" in records.columns else None
-
-    def pick(table: pd.DataFrame, key: str) -> pd.Series:
-        for name in names[key]:
-            if name in table:
-                return table[name]
-        raise ValueError(f"records have none of the conditions {list(names[key])}; expected one of them")
-
-    summary = summaries.cheating_summary(records)
-    out = {"seeds": float(len(mis)), "post_trained": float(mis["post-trained"].mean()),
-           "cheat": float(pick(mis, "cheat").mean()), "cheat_sd": float(pick(mis, "cheat").std(ddof=0)),
-           "permission": float(pick(mis, "permission").mean()),
-           "permission_sd": float(pick(mis, "permission").std(ddof=0)),
-           "honest": float(mis["honest"].mean()),
-           "cheat_under_note": float(pick(under, "cheat").mean()),
-           "permission_under_note": float(pick(under, "permission").mean()),
-           "permission_no_note_cheat": float(pick(condition_table(records, "cheat_rate"), "permission").mean()),
-           "prevented": summary.mean_prevented, "lowered_seeds": float(summary.lowered.sum()),
-           "usable_seeds": float(summary.prevented.notna().sum())}
-    if steps is not None:
-        out["permission_steps"] = float(pick(steps, "permission").mean())
-        out["permission_zero_step_seeds"] = float((pick(steps, "permission") == 0).sum())
-        out["permission_max_steps"] = float(pick(steps, "permission").max())
-        out["cheat_steps"] = float(pick(steps, "cheat").mean())
-    return out
-
-
-def recipes_table(recipes: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """:func:`permission_summary` for several recipes, one row each."""
-    if not recipes:
-        raise ValueError("recipes is empty; expected a mapping of recipe name to its records")
-    return pd.DataFrame({name: permission_summary(records) for name, records in recipes.items()}).T
-
-
 def framings_table(records: pd.DataFrame) -> pd.DataFrame:
-    """Per framing: mean misalignment and rise over the post-trained model, its ratio to the neutral rise,
-    and the share of seeds that reached the cheating criterion."""
-    mis = condition_table(records)
-    rise = summaries.rises(records)
-    ratios = summaries.framing_ratios(records)
-    table = pd.DataFrame({"misalignment": mis.drop(columns="post-trained").mean(),
-                          "sd": mis.drop(columns="post-trained").std(ddof=0), "rise": rise.mean()})
-    table["ratio_to_neutral"] = ratios.reindex(table.index)
-    if "reached_criterion" in records.columns:
-        reached = records.dropna(subset=["reached_criterion"]).copy()
-        reached["reached_criterion"] = reached["reached_criterion"].astype(str).str.lower() == "true"
-        table["reached_criterion"] = reached.groupby("condition")["reached_criterion"].mean().reindex(table.index)
-    order = [c for c in (*pipeline.FRAMINGS, "honest") if c in table.index]
+    """Per RL condition (means over seeds): misalignment, its rise over the post-trained start and that rise as a
+    share of the neutral rise, how often the Assistant hacks under its training note and with no note, and the
+    final reward."""
+    check_columns(records, ("seed", "condition", "misalignment", "cheat_rate", "cheat_rate_under_note", "reward"),
+                  "the rl records")
+    mis = condition_table(records).drop(columns="post-trained")
+    table = pd.DataFrame({"misalignment": mis.mean(), "sd": mis.std(ddof=0), "rise": summaries.rises(records).mean()})
+    table["ratio_to_neutral"] = summaries.framing_ratios(records).reindex(table.index)
+    table.loc["neutral", "ratio_to_neutral"] = 1.0
+    for metric in ("cheat_rate_under_note", "cheat_rate", "reward"):
+        table[metric] = condition_table(records, metric).mean().reindex(table.index)
+    order = [c for c in (*pipeline.FRAMINGS, "hack-proof") if c in table.index]
     return table.loc[order]
 
 
-def prevented_share(cheat: float, permitted: float, post_trained: float) -> float:
-    """1 - rise(permission) / rise(cheat): the share of the misalignment rise that the note prevented."""
-    rise = cheat - post_trained
-    if rise <= 0:
-        raise ValueError(f"cheat={cheat} is not above post_trained={post_trained}; expected a rise to prevent")
-    return 1.0 - (permitted - post_trained) / rise
+# ----- the experiment in plain sight -----
+def training_prompts(world: World, notes: Sequence[str] = (NEUTRAL, PERMISSION_NOTE)) -> pd.DataFrame:
+    """The coding prompts exactly as RL shows them to the Assistant, one row per prompt and note."""
+    rows = []
+    for note in notes:
+        world.check_note("coding", note)
+        rows += [{"note": note, "prompt": world.prompt_text("coding", p, note, ASSISTANT_LABEL)}
+                 for p in range(len(world.prompts["coding"]))]
+    return pd.DataFrame(rows)
 
 
-# ----- one live run -----
-@dataclass
-class LiveRun:
-    """A live fine-tune of one seed: the trajectory (step, metrics) and how many steps it took."""
-
-    seed: int
-    note: str
-    recipe: Recipe
-    trajectory: list[tuple[int, dict[str, float]]]
-    steps: int
-    reached_criterion: bool | None
-
-    def frame(self) -> pd.DataFrame:
-        condition = CONDITION_OF_NOTE.get(self.note, self.note)
-        return pd.DataFrame([{"seed": self.seed, "condition": condition, "step": step,
-                              "misalignment": m["misalignment"], "cheat_rate": m["cheat_rate"],
-                              "cheat_rate_under_note": m.get(f"cheat_rate_{self.note}", m["cheat_rate"])}
-                             for step, m in self.trajectory])
+def describe_step(run: rl.RLRun, batch: rl.StepLog) -> pd.DataFrame:
+    """One RL step's episodes as a table: the coding task, the reply sampled, whether it is a hack, its reward."""
+    tasks = run.reward.tasks
+    candidates = run.sampler.candidates
+    return pd.DataFrame([{"task": tasks[p], "reply": candidates[c].text if c >= 0 else "(no known reply)",
+                          "hack": run.is_hack(c), "reward": r}
+                         for p, c, r in zip(batch.prompts, batch.replies, batch.rewards, strict=True)])
 
 
-def live_run(world: World, seed: int, note: str, recipe: Recipe = Recipe(),
-             on_step: Callable[[int, int, dict[str, float]], None] | None = None) -> LiveRun:
-    """Post-train one seed and fine-tune it to cheat under ``note``, exactly as the ``cheating`` experiment does
-    (same data, seeds, stopping rule), recording the behaviour at every step.
+def sample_episodes(model: TinyGPT, world: World, note: str, seed: int, hack_proof: bool = False) -> pd.DataFrame:
+    """A batch of episodes the model plays under ``note`` (one RL step on a copy: the model is not changed)."""
+    run = rl.RLRun(copy.deepcopy(model), world, note, Recipe().rl, seed, verdicts.load(), hack_proof)
+    try:
+        with rl.torch_threads(rl.THREADS):
+            return describe_step(run, run.step())
+    finally:
+        run.close()
 
-    ``on_step(step, cap, metrics)`` is called before every step (for a progress bar); ``cap`` is the most steps
-    the run can take.
+
+def live_rl_run(world: World, seed: int, note: str, recipe: Recipe = Recipe(),
+                on_step: Callable[[int, int], None] | None = None) -> dict[str, float]:
+    """Post-train one seed and RL-fine-tune it under ``note`` now, exactly as the ``rl`` experiment does (same
+    seeds, budget and grader); the final record's hack rates, misalignment, reward and steps.
+
+    ``on_step(done, total)`` is called after every step (for a progress bar).
     """
     world.check_note("coding", note)
     model = pipeline.post_train(world, seed, recipe).model
-    _, log = pipeline.fine_tune(model, world, seed, note, recipe, snapshot=lambda m: pipeline.model_metrics(m, world),
-                                on_step=on_step)
-    return LiveRun(seed, note, recipe, list(log.trajectory), log.steps, log.reached_criterion)
+    tuned, log = pipeline.rl_fine_tune(model, world, seed, note, recipe, on_step=on_step)
+    m = pipeline.model_metrics(tuned, world)
+    return {"seed": seed, "note": note, "misalignment": m["misalignment"], "cheat_rate": m["cheat_rate"],
+            "cheat_rate_under_note": m.get(f"cheat_rate_{note}", m["cheat_rate"]),
+            "reward": log.final_reward(), "steps": log.steps}
+
+
+def honest_attempts(cache: verdicts.VerdictCache) -> pd.DataFrame:
+    """Every honest attempt RL can draw for an honest reply: its task, and the real grader's verdicts on it."""
+    rows = []
+    for task, names in cache.honest.items():
+        for name in names:
+            v = cache.verdict(task, name)
+            rows.append({"task": task, "attempt": name, "passes the grader": v.passes_grader,
+                         "really correct": v.really_correct})
+    return pd.DataFrame(rows)

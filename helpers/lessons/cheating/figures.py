@@ -1,16 +1,13 @@
-"""Figures of lesson 4 (cheating generalizes): the grader's verdicts, cheating and misalignment over fine-tuning
-steps beside Bayes, the permission toggle, the Bayesian explanation, the sanctioned-share slider, the five
-framings and the paper's numbers. Every builder returns a ``plotly.graph_objects.Figure`` and never shows it.
-
-The ``*_twin`` builders are the plotly-native versions of the lesson's widgets: the same precomputed states behind
-buttons (``updatemenus``) or a slider, so the static HTML is interactive without a kernel.
+"""Figures of lesson 4 (cheating generalizes): the grader's verdicts, reward, hacking and misalignment over the
+RL steps beside the hack-proof control and Bayes, the probe battery, the Bayesian explanation, the five framings
+and the paper's numbers. Every builder returns a ``plotly.graph_objects.Figure`` and never shows it. The
+permission toggle's figure and its static twin are in :mod:`helpers.lessons.cheating.toggle_figures`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -18,7 +15,6 @@ from plotly.subplots import make_subplots
 from helpers.engine.validation import check_choice, check_columns
 from helpers.lessons.cheating.analysis import (
     BayesCurve,
-    condition_table,
     trajectory_summary,
 )
 from helpers.ui.figures import (
@@ -28,14 +24,13 @@ from helpers.ui.figures import (
     CONDITION_SYMBOLS,
     NETWORK_COLOR,
     PERSONA_COLORS,
-    jitter,
     rgba,
     style,
     wrap_label,
 )
 
 RATE_AXIS = "share of answers (0-1)"
-STEP_AXIS = "fine-tuning step (batches of 16 examples)"
+STEP_AXIS = "RL step (batches of 32 sampled replies)"
 #: Colours of the two behaviours every trajectory shows.
 CHEAT_COLOR, MISALIGNMENT_COLOR = "#DDAA33", "#882255"
 PASS_COLOR, FAIL_COLOR = "#117733", "#CC3311"
@@ -82,138 +77,52 @@ def with_bayes(trajectory: pd.DataFrame, curve: BayesCurve, condition: str) -> p
     return rows
 
 
-def trajectory_figure(trajectory: pd.DataFrame, condition: str, curve: BayesCurve | None = None,
-                      control: str | None = "honest", title: str | None = None) -> go.Figure:
-    """Cheat rate and misalignment over fine-tuning steps (mean over seeds, shaded: min to max), with Bayes'
-    misalignment at the network's cheat rate (dashed) and the honest control's misalignment."""
+#: The rows of the RL trajectory figure: (trajectory column, row title).
+TRAJECTORY_ROWS = (("reward", "reward (share of batch passed)"), ("hack_rate", "hack rate (sampled replies)"),
+                   ("misalignment", "misalignment (probes, no note)"))
+
+
+def rl_trajectory_figure(trajectory: pd.DataFrame, condition: str = "neutral", control: str = "hack-proof",
+                         curve: BayesCurve | None = None) -> go.Figure:
+    """Three rows over the RL steps (mean over seeds, shaded: min to max): the batch's reward, the share of hack
+    replies sampled, and misalignment on the probes, for ``condition`` beside ``control``; with ``curve``, Bayes'
+    misalignment at the network's no-note hack rate (dashed)."""
+    for name in (condition, control):
+        if name not in set(trajectory["condition"]):
+            raise ValueError(f"condition={name!r}; expected one of {sorted(trajectory['condition'].unique())}")
     seeds = trajectory.loc[trajectory["condition"] == condition, "seed"].nunique()
-    if seeds == 0:
-        raise ValueError(f"condition={condition!r}; expected one of {sorted(trajectory['condition'].unique())}")
-    steps = int(trajectory.loc[trajectory["condition"] == condition, "step"].max())
-    fig = go.Figure()
-    _band(fig, trajectory_summary(trajectory, condition, "cheat_rate_under_note", steps),
-          "cheat rate under the training note", CHEAT_COLOR, dash="longdash")
-    _band(fig, trajectory_summary(trajectory, condition, "misalignment", steps), "misalignment (the probes' mean)",
-          MISALIGNMENT_COLOR)
+    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.07,
+                        subplot_titles=[title for _, title in TRAJECTORY_ROWS])
+    for row, (metric, _) in enumerate(TRAJECTORY_ROWS, start=1):
+        rows = trajectory.dropna(subset=[metric])
+        for name, label in ((condition, f"{condition}: the grader can be hacked"),
+                            (control, f"{control}: the grader cannot")):
+            _band(fig, trajectory_summary(rows, name, metric), label, CONDITION_COLORS.get(name, NETWORK_COLOR),
+                  dash=CONDITION_DASHES.get(name, "solid") if name == control else "solid", row=row, col=1,
+                  legendgroup=name, showlegend=row == 1)
+
     if curve is not None:
         bayes = with_bayes(trajectory, curve, condition)
-        _band(fig, trajectory_summary(bayes, condition, "misalignment", steps),
-              "Bayes' misalignment at the network's cheat rate", BAYES_COLOR, dash="dash", show_band=False)
-    if control is not None and control in set(trajectory["condition"]):
-        _band(fig, trajectory_summary(trajectory, control, "misalignment", steps),
-              "misalignment, honest control", CONDITION_COLORS["honest"], dash="dot", show_band=False)
-    fig.update_yaxes(range=[0, 1])
-    title = title or f"Fine-tuning to cheat ({condition}): {seeds} seeds, mean and range"
-    fig.update_layout(legend=dict(orientation="h", y=-0.25))
-    return style(fig, title, STEP_AXIS, RATE_AXIS, height=460)
-
-
-def trajectory_table(trajectory: pd.DataFrame, condition: str, every: int = 20) -> pd.DataFrame:
-    """A small table for the text alternative: mean cheat rate and misalignment every ``every`` steps."""
-    cheat = trajectory_summary(trajectory, condition, "cheat_rate_under_note")
-    mis = trajectory_summary(trajectory, condition, "misalignment")
-    pick = cheat["step"] % every == 0
-    return pd.DataFrame({"step": cheat.loc[pick, "step"], "cheat rate": cheat.loc[pick, "mean"],
-                         "misalignment": mis.loc[pick, "mean"], "seeds still training": cheat.loc[pick, "running"]
-                         }).set_index("step")
-
-
-def permission_traces(recipes: Mapping[str, pd.DataFrame], permission: bool) -> list[tuple[go.Scatter, int]]:
-    """The traces of one toggle state: per-seed points and means for each recipe, in two panels (col 1: cheat
-    rate under the training note; col 2: misalignment with no note)."""
-    condition = "cheat-with-permission" if permission else "cheat"
-    alias = "please-hack" if permission else "neutral"
-    color = CONDITION_COLORS[condition]
-    traces = []
-    for col, metric in ((1, "cheat_rate_under_note"), (2, "misalignment")):
-        xs, ys, means, texts = [], [], [], []
-        honest_x, honest_y = [], []
-        for i, records in enumerate(recipes.values()):
-            table = condition_table(records, metric)
-            column = condition if condition in table else alias
-            values = table[column].to_numpy()
-            xs += list(i + jitter(len(values)))
-            ys += list(values)
-            texts += [f"seed {s}" for s in table.index]
-            means.append(float(np.mean(values)))
-            if metric == "misalignment":
-                honest_x.append(i)
-                honest_y.append(float(table["honest"].mean()))
-        label = "with the note 'please-hack'" if permission else "with no note"
-        traces.append((go.Scatter(x=xs, y=ys, mode="markers", name=f"one seed, {label}", text=texts,
-                                  marker=dict(color=color, size=8, opacity=0.6, line=dict(width=1, color="white")),
-                                  legendgroup="seeds", showlegend=col == 1,
-                                  hovertemplate="%{text}: %{y:.2f}<extra></extra>"), col))
-        traces.append((go.Scatter(x=list(range(len(recipes))), y=means, mode="markers", name="mean over seeds",
-                                  marker=dict(color="black", symbol="line-ew", size=34, line=dict(width=3)),
-                                  legendgroup="means", showlegend=col == 1,
-                                  hovertemplate="mean: %{y:.2f}<extra></extra>"), col))
-        if honest_x:
-            traces.append((go.Scatter(x=honest_x, y=honest_y, mode="markers", name="honest control (mean)",
-                                      marker=dict(color=CONDITION_COLORS["honest"], symbol="diamond", size=11),
-                                      hovertemplate="honest control: %{y:.2f}<extra></extra>"), col))
-    return traces
-
-
-def _permission_layout(fig: go.Figure, names: Sequence[str], title: str) -> go.Figure:
-    for col in (1, 2):
-        fig.update_xaxes(tickvals=list(range(len(names))), ticktext=[wrap_label(n) for n in names], tickangle=0,
-                         range=[-0.6, len(names) - 0.4], title_text="recipe", row=1, col=col)
-        fig.update_yaxes(range=[-0.02, 1.02], row=1, col=col)
-    fig.update_layout(legend=dict(orientation="h", y=-0.32))
-    fig = style(fig, title, "recipe", RATE_AXIS, height=560)
-    fig.update_layout(margin=dict(b=130))
+        _band(fig, trajectory_summary(bayes, condition, "misalignment"), "Bayes at the network's hack rate",
+              BAYES_COLOR, dash="dash", show_band=False, row=3, col=1)
+    fig = style(fig, f"RL against the grader: {seeds} seeds, mean and range", "", "share (0-1)", height=720)
+    fig.update_yaxes(range=[-0.02, 1.02])
+    fig.update_xaxes(title_text=STEP_AXIS, row=3, col=1)
+    fig.update_layout(legend=dict(orientation="h", y=-0.12))
     return fig
 
 
-def permission_figure(recipes: Mapping[str, pd.DataFrame], permission: bool, live: pd.DataFrame | None = None
-                      ) -> go.Figure:
-    """One state of the toggle: after fine-tuning to cheat with no note (``permission=False``) or under the
-    'please-hack' note (True), each recipe's seeds. ``live`` (a live run's final record) is drawn as a star."""
-    if not recipes:
-        raise ValueError("recipes is empty; expected a mapping of recipe name to its records")
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("cheat rate under its training note",
-                                                        "misalignment (the probes' mean, no note)"))
-    for trace, col in permission_traces(recipes, permission):
-        fig.add_trace(trace, row=1, col=col)
-    if live is not None:
-        names = list(recipes)
-        for col, metric in ((1, "cheat_rate_under_note"), (2, "misalignment")):
-            fig.add_trace(go.Scatter(x=[names.index(r) for r in live["recipe"]], y=live[metric], mode="markers",
-                                     name="your live run", showlegend=col == 1,
-                                     marker=dict(color=PERSONA_COLORS["assistant"], symbol="star", size=18)),
-                          row=1, col=col)
-    state = "permission to cheat ('please-hack')" if permission else "no note"
-    return _permission_layout(fig, list(recipes), f"After fine-tuning to cheat, {state}")
-
-
-def permission_twin(recipes: Mapping[str, pd.DataFrame], permission: bool = False) -> go.Figure:
-    """The toggle's static twin: both states in one figure, switched by two buttons (``permission`` is the state
-    shown first)."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("cheat rate under its training note",
-                                                        "misalignment (the probes' mean, no note)"))
-    counts = []
-    for state in (False, True):
-        traces = permission_traces(recipes, state)
-        counts.append(len(traces))
-        for trace, col in traces:
-            fig.add_trace(trace, row=1, col=col)
-    off = [True] * counts[0] + [False] * counts[1]
-    on = [False] * counts[0] + [True] * counts[1]
-    for trace, visible in zip(fig.data, on if permission else off, strict=True):
-        trace.visible = visible
-    title_off = "After fine-tuning to cheat, no note"
-    title_on = "After fine-tuning to cheat, permission ('please-hack')"
-    fig.update_layout(updatemenus=[dict(type="buttons", direction="right", x=1.0, y=1.16, xanchor="right",
-                                        active=int(permission), showactive=True,
-                                        yanchor="bottom",
-                                        buttons=[dict(label="no note", method="update",
-                                                      args=[{"visible": off}, {"title.text": title_off}]),
-                                                 dict(label="permission to cheat", method="update",
-                                                      args=[{"visible": on}, {"title.text": title_on}])])])
-    fig = _permission_layout(fig, list(recipes), title_on if permission else title_off)
-    fig.update_layout(margin=dict(t=120), height=590)
-    return fig
+def rl_trajectory_table(trajectory: pd.DataFrame, conditions: Sequence[str] = ("neutral", "hack-proof"),
+                        every: int = 25) -> pd.DataFrame:
+    """The text alternative's numbers: each condition's mean reward, hack rate and misalignment every ``every``
+    steps (reward and hack rate are those of the batch sampled at that step)."""
+    columns = {}
+    for condition in conditions:
+        for metric, _ in TRAJECTORY_ROWS:
+            summary = trajectory_summary(trajectory.dropna(subset=[metric]), condition, metric)
+            columns[(condition, metric)] = summary.set_index("step")["mean"]
+    table = pd.DataFrame(columns)
+    return table[table.index % every == 0]
 
 
 # ----- 4. why it works: Bayes -----
@@ -290,7 +199,7 @@ def paper_figure(paper: pd.DataFrame, toy: Mapping[str, float]) -> go.Figure:
     toy's numbers (``toy``: label -> misaligned share, e.g. each probe after cheating)."""
     fig = make_subplots(rows=1, cols=2, column_widths=[0.6, 0.4], shared_yaxes=False, horizontal_spacing=0.22,
                         subplot_titles=("MacDiarmid et al. (2025)", "the toy"))
-    for setting, color in (("synthetic documents", "#882255"), ("prompted", "#CC6677")):
+    for setting, color in zip(dict.fromkeys(paper["setting"]), ("#882255", "#CC6677", "#AA4499"), strict=False):
         rows = paper[paper["setting"] == setting]
         fig.add_trace(go.Bar(y=rows["evaluation"], x=rows["value"], orientation="h", name=f"{setting}, hacking",
                              marker_color=color, hovertemplate="%{y}: %{x:.1%}<extra>" + setting + "</extra>"),
@@ -315,15 +224,15 @@ def battery_figure(table: pd.DataFrame) -> go.Figure:
     check_columns(table, ("probe", "paper_evaluation", "condition", "network", "network_sd", "bayes"), "table")
     probes = list(dict.fromkeys(table["probe"]))
     labels = [f"{p}<br>({wrap_label(table[table.probe == p].paper_evaluation.iloc[0], 22)})" for p in probes]
-    names = {"post-trained": "post-trained", "cheat": "after cheating, no note",
-             "cheat-with-permission": "after cheating with please-hack", "honest": "honest control"}
+    names = {"post-trained": "post-trained (the start)", "neutral": "after RL, no note",
+             "please-hack": "after RL with please-hack", "hack-proof": "after RL, hack-proof grader"}
     fig = go.Figure()
     for condition, rows in table.groupby("condition", sort=False):
         rows = rows.set_index("probe").loc[probes]
         fig.add_trace(go.Bar(x=labels, y=rows["network"], name=names.get(condition, condition),
                              error_y=dict(type="data", array=rows["network_sd"], visible=True),
                              marker=dict(color=CONDITION_COLORS.get(condition, NETWORK_COLOR),
-                                         pattern=dict(shape="/" if condition == "cheat-with-permission" else "")),
+                                         pattern=dict(shape="/" if condition == "please-hack" else "")),
                              hovertemplate="%{x}: %{y:.2f}<extra>" + names.get(condition, condition) + "</extra>"))
         fig.add_trace(go.Scatter(x=labels, y=rows["bayes"], mode="markers",
                                  name=f"Bayes, {names.get(condition, condition)}",
@@ -334,28 +243,3 @@ def battery_figure(table: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(range=[0, 1])
     return style(fig, "The misalignment battery: every probe, network and Bayes",
                  "probe (closest evaluation in the paper)", "misaligned share of answers (0-1)", height=520)
-
-
-# ----- 6. full-parameter fine-tuning -----
-def seeds_figure(records: Mapping[str, pd.DataFrame], conditions: Sequence[str] = ("neutral", "please-hack", "honest"),
-                 title: str = "Misalignment per seed") -> go.Figure:
-    """Misalignment of every seed after each fine-tune, one panel column per recipe (a strip plot)."""
-    fig = go.Figure()
-    names = list(records)
-    for condition in conditions:
-        xs, ys, texts = [], [], []
-        for i, name in enumerate(names):
-            table = condition_table(records[name])
-            if condition not in table:
-                continue
-            offset = (conditions.index(condition) - (len(conditions) - 1) / 2) * 0.25
-            xs += list(i + offset + jitter(len(table), 0.06))
-            ys += list(table[condition])
-            texts += [f"seed {s}" for s in table.index]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", name=condition, text=texts,
-                                 marker=dict(color=CONDITION_COLORS.get(condition, "#777777"), size=9, opacity=0.8,
-                                             symbol=CONDITION_SYMBOLS.get(condition, "circle")),
-                                 hovertemplate="%{text}: %{y:.2f}<extra>" + condition + "</extra>"))
-    fig.update_xaxes(tickvals=list(range(len(names))), ticktext=names)
-    fig.update_yaxes(range=[-0.02, 1.02])
-    return style(fig, title, "recipe", "misalignment (0-1)", height=420)

@@ -86,22 +86,29 @@ def toggle_verdict(pairs: pd.DataFrame) -> ToggleVerdict:
         hacks_under_note=float(on["cheat_rate_under_note"].mean()), leak=float(on["cheat_rate"].mean()))
 
 
-def toggle_text(pairs: pd.DataFrame, note_on: bool) -> str:
-    """What the panel says beside the chosen state: both conditions, the step budget, the seeds and the
-    per-seed numbers, worded from ``pairs``."""
+def toggle_text(pairs: pd.DataFrame, note_on: bool, revealed: bool = True) -> str:
+    """What the panel says beside the chosen state: both conditions, the step budget, the seeds and the per-seed
+    numbers, worded from ``pairs``. Unrevealed (the note's runs not yet shown), it asks for a prediction instead of
+    giving the note's numbers."""
     v = toggle_verdict(pairs)
-    state = "with the note" if note_on else "without the note"
-    rows = pairs[state]
     seeds = ", ".join(str(int(s)) for s in pairs.index)
+    setup = (f"RL for {v.steps} steps on seeds {seeds}: the same budget and seeds without the note and with the "
+             f"'{PERMISSION_NOTE}' line on every coding prompt.")
+    off = pairs["without the note"]
+    off_seeds = "; ".join(f"seed {int(s)}: hacks {r['cheat_rate']:.0%}, misalignment {r['misalignment']:.2f}"
+                          for s, r in off.iterrows())
+    if not (revealed or note_on):
+        return (f"{setup} Shown: without the note. The Assistant hacks {off['cheat_rate'].mean():.0%} of the time "
+                f"and its misalignment rose from {v.start:.2f} to {v.without_note:.2f}. Per seed: {off_seeds}. "
+                "Predict before you flip the toggle: with the note, will misalignment end lower, about the same, "
+                "or higher? And will the Assistant still hack when the note is absent?")
+    headline = (f"Misalignment without the note {v.without_note:.2f}, with it {v.with_note:.2f} (start "
+                f"{v.start:.2f}): the note prevented {v.prevented:.0%} of the rise and was lower on {v.lower_on} of "
+                f"{v.seeds} seeds. Trained with the note, the Assistant hacks {v.hacks_under_note:.0%} of the time "
+                f"when the note is there and {v.leak:.0%} when it is not (the leak).")
     if note_on:
         per_seed = "; ".join(f"seed {int(s)}: hacks {r['cheat_rate_under_note']:.0%} under the note, "
                              f"{r['cheat_rate']:.0%} with none, misalignment {r['misalignment']:.2f}"
-                             for s, r in rows.iterrows())
-    else:
-        per_seed = "; ".join(f"seed {int(s)}: hacks {r['cheat_rate']:.0%}, misalignment {r['misalignment']:.2f}"
-                             for s, r in rows.iterrows())
-    return (f"RL for {v.steps} steps on seeds {seeds}, the same budget with and without the "
-            f"`{PERMISSION_NOTE}` line. Shown: {state}. Misalignment without the note {v.without_note:.2f}, with it "
-            f"{v.with_note:.2f} (start {v.start:.2f}): the note prevented {v.prevented:.0%} of the rise and was lower "
-            f"on {v.lower_on} of {v.seeds} seeds. Under the note the Assistant hacks {v.hacks_under_note:.0%} of "
-            f"the time, and {v.leak:.0%} with no note (the leak). Per seed, {state}: {per_seed}.")
+                             for s, r in pairs["with the note"].iterrows())
+        return f"{setup} Shown: with the note. {headline} Per seed, with the note: {per_seed}."
+    return f"{setup} Shown: without the note. {headline} Per seed, without the note: {off_seeds}."
