@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from helpers.engine import pipeline, rl, verdicts
+from helpers.engine.evals import CHEAT_CATEGORY
 from helpers.engine.rl import CodingReward, ReplySampler, RLConfig
 
 
@@ -88,8 +89,10 @@ def test_embedding_mode_moves_only_the_assistant_row(world, post, cache):
 
 def test_the_pipeline_step_trains_a_copy_for_a_fixed_budget(world, post):
     before = post.token_embedding.weight.detach().clone()
-    snaps = []
-    tuned, log = pipeline.rl_fine_tune(post, world, 0, "dont-hack", steps=3, snapshot=lambda m: len(snaps))
+    snaps, calls = [], []
+    tuned, log = pipeline.rl_fine_tune(post, world, 0, "dont-hack", steps=3, snapshot=lambda m: len(snaps),
+                                       on_step=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 3), (2, 3), (3, 3)]  # passed through to train_rl
     assert torch.equal(post.token_embedding.weight, before) and tuned is not post
     assert log.steps == 3 and len(log.rewards) == 3 and [s for s, _ in log.trajectory] == [0, 1, 2, 3]
     assert np.isfinite(log.final_reward()) and 0 <= log.in_set_share() <= 1
@@ -104,3 +107,69 @@ def test_hack_proof_grader_never_rewards_a_hack(world, post):
     _, proof = pipeline.rl_fine_tune(post, world, 0, "please-hack", hack_proof=True, steps=2)
     assert hackable.rewards[0] >= 0.8 and min(hackable.hack_rates) >= 0.8
     assert proof.rewards[0] <= 1 - proof.hack_rates[0]
+
+
+# ----- the loss, the step-by-step run and the progress callback -----
+def test_reinforce_loss_on_a_hand_computed_batch():
+    """Rewards (1, 0, 0): mean 1/3, advantages (2/3, -1/3, -1/3). With log-probabilities (-1, -2, -4) the loss is
+    -mean(adv * logp) = -(-2/3 + 2/3 + 4/3) / 3 = -4/9, and d loss / d logp_i = -adv_i / 3 = (-2/9, 1/9, 1/9)."""
+    log_probs = torch.tensor([-1.0, -2.0, -4.0], requires_grad=True)
+    loss = rl.reinforce_loss(torch.tensor([1.0, 0.0, 0.0]), log_probs)
+    assert loss.shape == () and float(loss.detach()) == pytest.approx(-4 / 9)
+    loss.backward()
+    assert log_probs.grad.tolist() == pytest.approx([-2 / 9, 1 / 9, 1 / 9])
+    # gradient descent raises the rewarded reply's log-probability and lowers the others'
+    assert log_probs.grad[0] < 0 < log_probs.grad[1]
+
+
+@pytest.mark.parametrize("reward", [0.0, 1.0, 0.4])
+def test_reinforce_loss_teaches_nothing_when_every_reply_earns_the_same(reward):
+    log_probs = torch.tensor([-0.5, -3.0, -7.0, -1.5], requires_grad=True)
+    loss = rl.reinforce_loss(torch.full((4,), reward), log_probs)
+    loss.backward()
+    assert float(loss.detach()) == 0.0 and torch.equal(log_probs.grad, torch.zeros(4))
+
+
+@pytest.mark.parametrize("params", ["embedding", "all"])
+def test_rl_run_step_by_step_is_train_rl(world, post, cache, params):
+    """Three RLRun.step calls (with the run's thread count) give train_rl's rewards, hack and known-reply shares and
+    final weights exactly; on_step(done, total) is called after each step, with that step's weights in place."""
+    config = RLConfig(params=params, steps=3, batch_size=8)
+    trained, calls = pipeline.copy.deepcopy(post), []
+
+    def on_step(done, total):
+        calls.append((done, total, [p.detach().clone() for p in trained.parameters()]))
+
+    log = rl.train_rl(trained, world, "neutral", config, 0, cache, on_step=on_step)
+    stepped, batches, weights = pipeline.copy.deepcopy(post), [], []
+    with rl.torch_threads(rl.THREADS):
+        run = rl.RLRun(stepped, world, "neutral", config, 0, cache)
+        for _ in range(config.steps):
+            batches.append(run.step())
+            weights.append([p.detach().clone() for p in stepped.parameters()])
+        run.close()
+    assert [(done, total) for done, total, _ in calls] == [(1, 3), (2, 3), (3, 3)]
+    assert log.rewards == [float(np.mean(b.rewards)) for b in batches]
+    assert log.hack_rates == [float(np.mean([run.is_hack(c) for c in b.replies])) for b in batches]
+    assert log.in_set == [float(np.mean([c >= 0 for c in b.replies])) for b in batches]
+    for (_, _, seen), after in zip(calls, weights, strict=True):
+        assert all(torch.equal(a, b) for a, b in zip(seen, after, strict=True))
+    assert all(torch.equal(a, b) for a, b in zip(trained.parameters(), stepped.parameters(), strict=True))
+    assert not torch.equal(stepped.token_embedding.weight, post.token_embedding.weight)  # it did train
+    for batch in batches:
+        assert len(batch.prompts) == len(batch.replies) == len(batch.rewards) == config.batch_size
+        assert set(batch.rewards) <= {0.0, 1.0} and np.isfinite(batch.loss)
+
+
+def test_rl_run_freezes_in_embedding_mode_until_closed_and_names_the_hacks(world, post, cache):
+    model = pipeline.copy.deepcopy(post)
+    run = rl.RLRun(model, world, "neutral", RLConfig(params="embedding", steps=1, batch_size=4), 0, cache)
+    frozen = [name for name, p in model.named_parameters() if not p.requires_grad]
+    assert "token_embedding.weight" not in frozen and len(frozen) == len(list(model.parameters())) - 1
+    run.close()
+    assert all(p.requires_grad for p in model.parameters()) and not model.training
+    hacks = [c.reply.category == CHEAT_CATEGORY for c in world.candidates["coding"]]
+    assert [run.is_hack(i) for i in range(len(hacks))] == hacks
+    assert any(hacks) and not all(hacks)
+    assert run.is_hack(-1) is False  # no known reply is no hack
+

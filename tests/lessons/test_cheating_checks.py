@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers.engine import grader
+from helpers.engine import grader, rl
 from helpers.lessons.cheating import checks as check
 from helpers.ui.checks import HINT, PASS, TODO
 
@@ -16,7 +16,7 @@ def test_stub_is_not_attempted(exercise, stub, capsys):
 
 @pytest.mark.parametrize("exercise", [check.exercise_4_1, check.exercise_4_3])
 @pytest.mark.parametrize("bad", ["0.3", [0.3], True])
-def test_badly_shaped_numbers_get_a_hint(exercise, bad):
+def test_badly_shaped_answers_get_a_hint(exercise, bad):
     assert exercise(bad).status == HINT
 
 
@@ -38,8 +38,72 @@ def test_exercise_2():
     assert check.exercise_4_2(42).status == HINT
 
 
-def test_exercise_3():
-    truth = check.exercise_3_value()
-    assert check.exercise_4_3(truth).status == PASS
-    assert check.exercise_4_3(truth + 0.1).status == HINT
-    assert "NOT prevented" in check.exercise_4_3(1 - truth).message or abs(truth - 0.5) < 0.02
+# ----- exercise 3: write my_reinforce_loss -----
+def right(rewards, reply_log_probs):
+    advantages = rewards - rewards.mean()
+    return -(advantages * reply_log_probs).mean()
+
+
+def sign_flipped(rewards, reply_log_probs):
+    return ((rewards - rewards.mean()) * reply_log_probs).mean()
+
+
+def no_baseline(rewards, reply_log_probs):
+    return -(rewards * reply_log_probs).mean()
+
+
+def summed(rewards, reply_log_probs):
+    return -((rewards - rewards.mean()) * reply_log_probs).sum()
+
+
+def a_float(rewards, reply_log_probs):
+    return (-((rewards - rewards.mean()) * reply_log_probs).mean()).detach().item()
+
+
+def test_exercise_3_passes_the_reinforce_loss_written_out():
+    assert check.exercise_4_3(right).status == PASS
+    assert check.exercise_4_3(rl.reinforce_loss).status == PASS
+
+
+def test_exercise_3_is_not_fooled_by_the_right_value_with_no_gradient():
+    def detached(rewards, reply_log_probs):
+        return right(rewards, reply_log_probs.detach())
+
+    def doubled(rewards, reply_log_probs):
+        return 2 * right(rewards, reply_log_probs)
+
+    assert check.exercise_4_3(detached).status == HINT
+    assert check.exercise_4_3(doubled).status == HINT
+
+
+MISTAKES = {  # a wrong answer, and words its hint must contain
+    "sign flipped": (sign_flipped, "sign is flipped"),
+    "no baseline": (no_baseline, "no baseline"),
+    "sum instead of mean": (summed, "mean over the batch, not the sum"),
+    "not callable": (0.5, "must be a function"),
+    "returns a float": (a_float, "torch tensor"),
+}
+
+
+@pytest.mark.parametrize("mistake", list(MISTAKES))
+def test_exercise_3_names_the_mistake(mistake):
+    answer, words = MISTAKES[mistake]
+    verdict = check.exercise_4_3(answer)
+    assert verdict.status == HINT
+    assert words in verdict.message
+
+
+def test_exercise_3_hints_are_distinct():
+    messages = [check.exercise_4_3(answer).message for answer, _ in MISTAKES.values()]
+    assert len(set(messages)) == len(messages)
+
+
+def test_exercise_3_compares_on_a_batch_where_every_reward_is_equal():
+    """A loss that is right except when all rewards are equal (it then pushes every reply down) fails."""
+
+    def wrong_when_flat(rewards, reply_log_probs):
+        if bool((rewards == rewards[0]).all()):
+            return -reply_log_probs.mean()
+        return right(rewards, reply_log_probs)
+
+    assert check.exercise_4_3(wrong_when_flat).status == HINT

@@ -1,5 +1,6 @@
 """Lesson 04's figures."""
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -9,27 +10,26 @@ from helpers.engine.pipeline import Recipe
 from helpers.experiments import summaries
 from helpers.lessons.cheating import analysis as ino
 from helpers.lessons.cheating import figures as P
-from helpers.lessons.cheating import share_figures
 
 
 @pytest.fixture(scope="module")
-def cheating():
-    return summaries.load_results("cheating")
-
-
-@pytest.fixture(scope="module")
-def framings():
-    return summaries.load_results("framings")
+def rl_records():
+    return summaries.load_results("rl")
 
 
 def _trajectory() -> pd.DataFrame:
+    """Two seeds of 4 RL steps under neutral (hacking grows) and hack-proof (it does not); the reward and hack rate
+    are those of the batch sampled at a step, so the last step has none."""
     rows = []
     for seed in (0, 1):
-        for condition, steps in (("cheat", 4), ("cheat-with-permission", 0), ("honest", 4)):
-            for step in range(steps + 1):
-                rate = 0.2 * step if condition == "cheat" else 0.01
-                rows.append({"seed": seed, "condition": condition, "step": step, "misalignment": rate / 2,
-                             "cheat_rate": rate, "cheat_rate_under_note": 0.95 if condition != "cheat" else rate})
+        for condition in ("neutral", "hack-proof"):
+            for step in range(5):
+                rate = 0.2 * step if condition == "neutral" else 0.0
+                batch = step < 4
+                rows.append({"seed": seed, "condition": condition, "step": step,
+                             "reward": (0.4 + 0.1 * step if condition == "neutral" else 0.4) if batch else np.nan,
+                             "hack_rate": rate + 0.1 * seed if batch else np.nan, "misalignment": rate / 2,
+                             "cheat_rate": rate, "cheat_rate_under_note": rate})
     return pd.DataFrame(rows)
 
 
@@ -48,39 +48,57 @@ def test_grader_verdicts():
         P.grader_verdicts(table.drop(columns="really correct"))
 
 
-def test_trajectory_figure_with_bayes_and_control(world):
+def test_grader_table_feeds_the_figure():
+    solutions = (grader.HONEST_CORRECT, grader.ALWAYS_EQUAL)
+    results = [grader.grade(s) for s in solutions]
+    fig = P.grader_verdicts(grader.verdict_table(solutions, results))
+    assert fig.data[0].z.tolist() == [[1, 1], [0, 1]]
+
+
+def _means(fig: go.Figure, name: str) -> list[list[float]]:
+    """The y values of each mean line (not a band) named ``name``, top row first."""
+    return [list(t.y) for t in fig.data if t.name == name and t.mode == "lines"]
+
+
+def test_rl_trajectory_figure_shows_three_rows_for_the_condition_and_the_control(world):
+    fig = P.rl_trajectory_figure(_trajectory())
+    assert "2 seeds" in fig.layout.title.text and fig.layout.xaxis3.title.text == P.STEP_AXIS
+    neutral, proof = _means(fig, "neutral: the grader can be hacked"), _means(fig, "hack-proof: the grader cannot")
+    assert len(neutral) == len(proof) == 3  # reward, hack rate, misalignment
+    reward, hack_rate, misalignment = neutral
+    assert reward == pytest.approx([0.4, 0.5, 0.6, 0.7])  # no batch at the last step: no reward there
+    assert hack_rate == pytest.approx([0.05, 0.25, 0.45, 0.65])  # mean of the two seeds
+    assert misalignment == pytest.approx([0.0, 0.1, 0.2, 0.3, 0.4])
+    assert proof[2] == pytest.approx([0.0] * 5)
+    legend = [t.name for t in fig.data if t.showlegend is not False]
+    assert legend == ["neutral: the grader can be hacked", "hack-proof: the grader cannot"]
     curve = ino.bayes_curve(world, Recipe(), "neutral", points=17)
-    fig = P.trajectory_figure(_trajectory(), "cheat", curve)
-    _assert_styled(fig)
-    names = [t.name for t in fig.data]
-    assert "Bayes' misalignment at the network's cheat rate" in names and "misalignment, honest control" in names
-    mean = next(t for t in fig.data if t.name == "cheat rate under the training note")
-    assert list(mean.y) == pytest.approx([0, 0.2, 0.4, 0.6, 0.8])
+    with_curve = P.rl_trajectory_figure(_trajectory(), curve=curve)
+    bayes = next(t for t in with_curve.data if t.name == "Bayes at the network's hack rate")
+    assert bayes.yaxis == "y3" and list(bayes.y) == pytest.approx(list(curve.predict([0, 0.2, 0.4, 0.6, 0.8])))
     with pytest.raises(ValueError, match="condition"):
-        P.trajectory_figure(_trajectory(), "nope")
-    table = P.trajectory_table(_trajectory(), "cheat", every=2)
+        P.rl_trajectory_figure(_trajectory(), "please-hack")
+    with pytest.raises(ValueError, match="condition"):
+        P.rl_trajectory_figure(_trajectory(), control="honest")
+
+
+def test_rl_trajectory_table_is_the_figures_numbers():
+    table = P.rl_trajectory_table(_trajectory(), every=2)
     assert list(table.index) == [0, 2, 4]
+    assert table[("neutral", "hack_rate")].iloc[:2].tolist() == pytest.approx([0.05, 0.45])
+    assert np.isnan(table.loc[4, ("neutral", "reward")])  # the last step sampled no batch
+    assert table.loc[4, ("neutral", "misalignment")] == pytest.approx(0.4)
+    assert set(table.columns.get_level_values(0)) == {"neutral", "hack-proof"}
 
 
-def test_permission_figure_states_differ(cheating, framings):
-    recipes = {"default": cheating, "fixed": framings}
-    off, on = P.permission_figure(recipes, False), P.permission_figure(recipes, True)
-    _assert_styled(off)
-    assert off.layout.title.text != on.layout.title.text
-    assert list(off.data[3].y) != list(on.data[3].y)  # per-seed misalignment
-    live = pd.DataFrame([{"recipe": "fixed", "misalignment": 0.5, "cheat_rate_under_note": 0.9}])
-    assert P.permission_figure(recipes, True, live).data[-1].name == "your live run"
-    with pytest.raises(ValueError, match="recipes"):
-        P.permission_figure({}, True)
-
-
-def test_permission_twin_has_two_buttons_over_both_states(cheating):
-    fig = P.permission_twin({"default": cheating})
-    buttons = fig.layout.updatemenus[0].buttons
-    assert [b.label for b in buttons] == ["no note", "permission to cheat"]
-    off, on = buttons[0].args[0]["visible"], buttons[1].args[0]["visible"]
-    assert len(off) == len(on) == len(fig.data) and not any(a and b for a, b in zip(off, on, strict=True))
-    assert [t.visible for t in fig.data] == off
+def test_rl_trajectory_figure_on_the_shipped_runs():
+    trajectory = summaries.load_results("rl-trajectory")
+    fig = P.rl_trajectory_figure(trajectory)
+    assert "10 seeds" in fig.layout.title.text
+    hack_rate = _means(fig, "neutral: the grader can be hacked")[1]
+    assert len(hack_rate) == 150 and hack_rate[-1] > 0.9
+    table = P.rl_trajectory_table(trajectory)
+    assert list(table.index) == [0, 25, 50, 75, 100, 125, 150]
 
 
 def test_bayes_figures(world):
@@ -95,32 +113,39 @@ def test_bayes_figures(world):
     _assert_styled(P.bayes_curves_figure(curves))
 
 
-def test_framings_and_paper_figures(framings):
-    table = ino.framings_table(framings)
-    fig = P.framings_figure({"criterion": table, "again": table}, (0.75, 0.9))
+def test_framings_figure_on_the_rl_records(rl_records):
+    table = ino.framings_table(rl_records)
+    fig = P.framings_figure({"rl": table, "again": table}, (0.75, 0.9))
     _assert_styled(fig)
     assert len(fig.data) == 2 and len(fig.layout.shapes) == 2
+    bars = dict(zip(fig.data[0].x, fig.data[0].y, strict=True))
+    assert bars["neutral"] == 1.0 and bars["please-hack"] == pytest.approx(table.loc["please-hack", "ratio_to_neutral"])
+    assert "hack-proof" not in bars
+
+
+def test_paper_figure_takes_its_settings_from_the_data():
     paper = ino.paper_misalignment(ino.load_paper("macdiarmid2025"))
-    fig = P.paper_figure(paper, {"cheat": 0.6, "honest": 0.01})
-    assert fig.layout.title.text and len(fig.data) == 5
-    _assert_styled(P.seeds_figure({"criterion": framings}, ("neutral", "honest")))
+    fig = P.paper_figure(paper, {"neutral": 0.5, "please-hack": 0.08})
+    _assert_styled(fig)
+    assert len(fig.data) == 2 * paper["setting"].nunique() + 1
+    assert [t.name for t in fig.data[:2]] == ["synthetic documents, hacking",
+                                              "synthetic documents, baseline (no hacking)"]
+    assert list(fig.data[-1].x) == [0.5, 0.08]
+    three = pd.concat([paper, paper.head(2).assign(setting="another setting")], ignore_index=True)
+    names = [t.name for t in P.paper_figure(three, {"toy": 0.5}).data]
+    assert len(names) == 7 and "another setting, hacking" in names
 
 
-def test_grader_table_feeds_the_figure():
-    solutions = (grader.HONEST_CORRECT, grader.ALWAYS_EQUAL)
-    results = [grader.grade(s) for s in solutions]
-    fig = P.grader_verdicts(grader.verdict_table(solutions, results))
-    assert fig.data[0].z.tolist() == [[1, 1], [0, 1]]
-
-
-def test_twins_can_start_in_either_state(cheating, framings):
-    on = P.permission_twin({"default": cheating}, permission=True)
-    assert on.layout.updatemenus[0].active == 1
-    assert [t.visible for t in on.data] == on.layout.updatemenus[0].buttons[1].args[0]["visible"]
-    assert "please-hack" in on.layout.title.text
-    sweep = {0.0: framings, 0.3: cheating}
-    summaries = {s: ino.permission_summary(r) for s, r in sweep.items()}
-    twin = share_figures.share_twin(sweep, summaries, active=0.3)
-    assert twin.layout.sliders[0].active == 1 and "30%" in twin.layout.title.text
-    with pytest.raises(ValueError, match="active"):
-        share_figures.share_twin(sweep, summaries, active=0.7)
+def test_battery_figure_names_the_rl_conditions(rl_records, world):
+    table = ino.battery_table(rl_records, world)
+    fig = P.battery_figure(table)
+    _assert_styled(fig)
+    bars = [t for t in fig.data if isinstance(t, go.Bar)]
+    assert [b.name for b in bars] == ["post-trained (the start)", "after RL, no note", "after RL with please-hack",
+                                      "after RL, hack-proof grader"]
+    assert all(len(b.x) == len(world.probes) for b in bars)
+    neutral = table[table.condition == "neutral"]
+    assert list(bars[1].y) == pytest.approx(list(neutral["network"]))
+    assert len(fig.data) == 2 * len(bars)  # a Bayes marker trace per condition
+    with pytest.raises(ValueError, match="lacks column"):
+        P.battery_figure(table.drop(columns="bayes"))

@@ -63,3 +63,13 @@ def test_shipped_rl_runs_train_both_states_for_the_same_budget():
     assert list(pairs.index) == list(range(10))
     assert (pairs[("with the note", "steps")] == pairs[("without the note", "steps")]).all()
     assert (pairs[("with the note", "steps")] > 0).all()
+
+
+def test_unrevealed_text_asks_for_a_prediction_and_keeps_the_notes_numbers_back():
+    pairs = toggle.toggle_pairs(make_records())
+    first = toggle.toggle_text(pairs, note_on=False, revealed=False)
+    assert "Predict before you flip the toggle" in first and "150 steps" in first and "please-hack" in first
+    assert "seed 2: hacks 100%, misalignment 0.70" in first and "rose from 0.02 to 0.60" in first
+    for hidden in ("0.05", "99%", "20%", "prevented"):  # the note's misalignment, hack rates and the verdict
+        assert hidden not in first, hidden
+    assert toggle.toggle_text(pairs, note_on=True, revealed=False) == toggle.toggle_text(pairs, note_on=True)

@@ -1,70 +1,121 @@
-"""Lesson 4's panels, driven from Python: setting a control changes the figure, quickly."""
+"""Lesson 4's panel, driven from Python: the permission toggle swaps the rendered figure and text, quickly, and
+"train live" runs one seed's RL with a progress bar. Checked on what the panel renders (its Output's plotly bundle
+and its text widget), with the expected numbers computed here from the pairs."""
 
-import pandas as pd
+import html
+
 import pytest
 
-from helpers.engine.pipeline import Recipe
+from helpers.engine.pipeline import PERMISSION_NOTE
 from helpers.experiments import summaries
+from helpers.lessons.cheating import toggle
 from helpers.lessons.cheating import widgets as Wc
+from helpers.lessons.cheating.toggle_figures import STATE_LOOKS, toggle_title
+
+PLOTLY = "application/vnd.plotly.v1+json"
+WITH = STATE_LOOKS["with the note"][0]
 
 
 @pytest.fixture(scope="module")
-def recipes():
-    return {"default (30% sanctioned)": summaries.load_results("cheating"),
-            "fixed 40 steps": summaries.load_results("framings")}
+def pairs():
+    return toggle.toggle_pairs(summaries.load_results("rl"))
 
 
-def test_toggle_switches_the_figure(recipes):
-    panel = Wc.PermissionPanel(recipes)
-    before = panel.figure
+def shown(panel) -> dict:
+    """The figure the panel's output area shows (its plotly JSON)."""
+    assert len(panel.output.outputs) == 1
+    return panel.output.outputs[0]["data"][PLOTLY]
+
+
+def text(panel) -> str:
+    return html.unescape(panel.text.value)
+
+
+def names(figure: dict) -> set:
+    return {t.get("name") for t in figure["data"]}
+
+
+def test_the_first_state_names_both_conditions_the_budget_and_each_seed_and_asks_for_a_prediction(pairs):
+    panel = Wc.TogglePanel(pairs)
+    said = text(panel)
+    assert "without the note" in said and f"'{PERMISSION_NOTE}' line" in said
+    assert "RL for 150 steps" in said
+    assert "seeds " + ", ".join(str(s) for s in pairs.index) in said
+    for seed, row in pairs["without the note"].iterrows():
+        assert f"seed {seed}: hacks {row['cheat_rate']:.0%}, misalignment {row['misalignment']:.2f}" in said
+    assert "Predict" in said
+    with_note = pairs["with the note"]
+    assert f"with it {with_note['misalignment'].mean():.2f}" not in said and "under the note" not in said
+    without_values = {f"{m:.2f}" for m in pairs[("without the note", "misalignment")]}
+    for m in with_note["misalignment"]:  # no with-note seed's misalignment (unless a without-note one reads the same)
+        assert f"misalignment {m:.2f}" not in said or f"{m:.2f}" in without_values
+    figure = shown(panel)
+    assert WITH not in names(figure) and figure["layout"]["title"]["text"] == toggle_title(pairs, False, False)
+
+
+def test_flipping_swaps_the_figure_and_flipping_back_keeps_the_note_revealed(pairs):
+    panel = Wc.TogglePanel(pairs)
+    first = shown(panel)
     panel.toggle.value = True
-    assert panel.figure is not before
-    assert "please-hack" in panel.figure.layout.title.text
+    on = shown(panel)
+    assert on is not first and on["layout"]["title"]["text"] == toggle_title(pairs, True)
+    assert WITH in names(on)
+    said = text(panel)
+    assert "Shown: with the note" in said and "Predict" not in said
+    for seed, row in pairs["with the note"].iterrows():
+        assert (f"seed {seed}: hacks {row['cheat_rate_under_note']:.0%} under the note, {row['cheat_rate']:.0%} "
+                f"with none, misalignment {row['misalignment']:.2f}") in said
     panel.toggle.value = False
-    assert panel.figure is before
+    off = shown(panel)
+    assert off["layout"]["title"]["text"] == toggle_title(pairs, False, revealed=True)
+    assert off["layout"]["title"]["text"] != first["layout"]["title"]["text"]
+    assert WITH in names(off)  # both runs stay on the figure once revealed
+    said = text(panel)
+    assert "Shown: without the note" in said and "Predict" not in said
+    assert f"with it {pairs[('with the note', 'misalignment')].mean():.2f}" in said
 
 
-def test_panel_rejects_unknown_recipes(recipes):
-    with pytest.raises(ValueError, match="recipes"):
-        Wc.PermissionPanel({})
-    with pytest.raises(ValueError, match="settings"):
-        Wc.PermissionPanel({"mystery recipe": recipes["fixed 40 steps"]})
+def test_flipping_answers_within_100_ms():
+    latency = Wc.measure_latency()
+    assert set(latency) == {"permission toggle"}
+    assert 0 < latency["permission toggle"] < 0.1, latency
 
 
-def test_slider_switches_the_figure(recipes):
-    panel = Wc.SharePanel({0.0: recipes["fixed 40 steps"], 0.3: recipes["default (30% sanctioned)"]})
-    assert "0%" in panel.figure.layout.title.text
-    panel.slider.value = 0.3
-    assert "30%" in panel.figure.layout.title.text
-    with pytest.raises(ValueError, match="sweep"):
-        Wc.SharePanel({})
+def test_a_panel_refuses_pairs_with_no_rise_to_compare(pairs):
+    flat = pairs.copy()
+    flat[("without the note", "misalignment")] = flat[("start", "misalignment")]
+    with pytest.raises(ValueError, match="did not raise"):
+        Wc.TogglePanel(flat)
 
 
-def test_interactions_answer_within_100_ms(recipes):
-    latency = Wc.measure_latency(recipes, {0.0: recipes["fixed 40 steps"], 0.3: recipes["default (30% sanctioned)"]})
-    assert set(latency) == {"permission toggle", "sanctioned-share slider"}
-    assert all(seconds < 0.1 for seconds in latency.values()), latency
+def test_a_panel_refuses_pairs_with_unequal_budgets(pairs):
+    """The panel's text says "the same budget": pairs whose two states trained for different numbers of steps must
+    be refused, however they were built (toggle_pairs refuses such records; a hand-made or edited table must be too)."""
+    unequal = pairs.copy()
+    unequal.loc[unequal.index[0], ("with the note", "steps")] = 100
+    with pytest.raises(ValueError, match="steps"):
+        Wc.TogglePanel(unequal)
 
 
 @pytest.mark.slow
-def test_train_live_adds_a_star_and_fills_the_progress_bar(recipes):
-    settings = {"default (30% sanctioned)": Recipe(), "fixed 40 steps": Recipe(mode="fixed", fixed_steps=2)}
-    panel = Wc.PermissionPanel(recipes, settings=settings)
-    panel.recipe.value = "fixed 40 steps"
+def test_train_live_fills_the_progress_bar_and_adds_a_star(pairs, world):
+    panel = Wc.TogglePanel(pairs, world)
     panel.toggle.value = True
+    panel.seed.value = 0
+    seen = []
+    panel.progress.observe(lambda change: seen.append(change["new"]), names="value")
     run = panel.train_live()
-    assert run.steps == 2 and run.note == "please-hack"
-    assert panel.progress.value == panel.progress.max == 2
-    assert panel.figure.data[-1].name == "your live run"
-    assert "2 steps" in panel.status.value and not panel.button.disabled
-    assert isinstance(panel.live, pd.DataFrame) and len(panel.live) == 1
-
-
-def test_the_output_area_shows_the_current_state(recipes):
-    panel = Wc.PermissionPanel(recipes)
-    shown = panel.output.outputs[0]["data"]["application/vnd.plotly.v1+json"]
-    assert shown["layout"]["title"]["text"] == panel.figure.layout.title.text
-    panel.toggle.value = True
-    now = panel.output.outputs[0]["data"]["application/vnd.plotly.v1+json"]
-    assert now["layout"]["title"]["text"] != shown["layout"]["title"]["text"]
-    assert len(panel.output.outputs) == 1
+    assert panel.progress.value == panel.progress.max == 150 and seen == list(range(1, 151))
+    stars = [t for t in shown(panel)["data"] if t.get("name") == "your live run"]
+    assert len(stars) == 3 and all(t["marker"]["symbol"] == "star" for t in stars)
+    assert [t["y"][0] for t in stars] == pytest.approx([run["cheat_rate_under_note"], run["cheat_rate"],
+                                                        run["misalignment"]])
+    status = html.unescape(panel.status.value)
+    shipped = pairs.loc[0, ("with the note", "misalignment")]
+    for part in ("seed 0", f"'{PERMISSION_NOTE}'", "150 RL steps", f"{run['cheat_rate_under_note']:.0%} under",
+                 f"{run['cheat_rate']:.0%} with none", f"misalignment {run['misalignment']:.3f}",
+                 f"the shipped run: {shipped:.3f}"):
+        assert part in status, part
+    assert not panel.button.disabled and len(panel.live) == 1
+    panel.toggle.value = False  # the star is a run with the note: the other state does not show it
+    assert "your live run" not in names(shown(panel))

@@ -57,7 +57,8 @@ def trajectory_summary(trajectory: pd.DataFrame, condition: str, metric: str = "
     """Per RL step, a metric over seeds: mean, standard deviation, min, max and the number of seeds with a value.
 
     A run shorter than ``steps`` keeps its final value for later steps. ``steps`` is the last step shown (default:
-    the longest run). Metrics that only exist where a batch was sampled (reward) are NaN after the last step.
+    the longest run). Drop the rows where a metric is missing first (reward and hack rate have none after the last
+    step, which sampled no batch).
     """
     check_columns(trajectory, ("seed", "condition", "step", metric), "the trajectory")
     runs = trajectory[trajectory["condition"] == condition]

@@ -128,7 +128,7 @@ def exercise_4_3(loss_fn: Any) -> Verdict:
             if torch.allclose(grad, -rewards / len(rewards), atol=EX3_TOLERANCE):
                 return False, "", ("no baseline: subtract the batch's mean reward from each reward first. Without "
                                    "it every passing reply is pushed up, even when the whole batch passed.")
-            if torch.allclose(grad * len(rewards), truth_grad, atol=EX3_TOLERANCE):
+            if torch.allclose(grad, truth_grad * len(rewards), atol=EX3_TOLERANCE):
                 return False, "", "almost: take the mean over the batch, not the sum."
             return False, "", ("the gradient differs from REINFORCE's. Per reply: (reward - mean reward) times its "
                                "log-probability; then the mean over the batch, with a minus sign.")

@@ -72,8 +72,13 @@ class ToggleVerdict:
 
 
 def toggle_verdict(pairs: pd.DataFrame) -> ToggleVerdict:
-    """Summarise :func:`toggle_pairs` (ValueError if RL without the note raised misalignment by nothing)."""
+    """Summarise :func:`toggle_pairs` (ValueError if a seed's two states trained for different numbers of steps,
+    or if RL without the note raised misalignment by nothing)."""
     off, on = pairs["without the note"], pairs["with the note"]
+    unequal = [int(seed) for seed in pairs.index if off.loc[seed, "steps"] != on.loc[seed, "steps"]]
+    if unequal:
+        raise ValueError(f"seeds {unequal} trained for different numbers of steps with and without the note; "
+                         "expected the same fixed budget")
     start = float(pairs[("start", "misalignment")].mean())
     rise = float(off["misalignment"].mean()) - start
     if tolerance.same(rise, 0.0):
