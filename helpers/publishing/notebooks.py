@@ -28,6 +28,7 @@ import nbformat
 
 from helpers import PROJECT_ROOT
 from helpers.engine.validation import InputError
+from helpers.ui.figures import plain_title
 
 #: Where the lessons live.
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -198,10 +199,11 @@ def plotly_figures(nb: nbformat.NotebookNode) -> Iterator[tuple[int, int, dict]]
 
 
 def figure_title(figure: Mapping) -> str | None:
-    """The title of a plotly figure's JSON (``layout.title`` or ``layout.title.text``), or None if it has none."""
+    """The title of a plotly figure's JSON (``layout.title`` or ``layout.title.text``) as one line of text
+    (:func:`helpers.ui.figures.plain_title`), or None if it has none."""
     title = (figure.get("layout") or {}).get("title")
     title = title.get("text") if isinstance(title, dict) else title
-    return str(title) if title else None
+    return plain_title(str(title)) if title else None
 
 
 def count_outputs(nb: nbformat.NotebookNode) -> dict[str, int]:

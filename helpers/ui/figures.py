@@ -98,6 +98,11 @@ def style(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 
     return fig
 
 
+def plain_title(title: str) -> str:
+    """A figure title as one line of text: its ``<br>`` line breaks (presentation only) become spaces."""
+    return " ".join(title.replace("<br>", " ").split())
+
+
 def text_alternative(fig: go.Figure, summary: str, table: pd.DataFrame | Mapping | Sequence | None = None,
                      digits: int = 2) -> str:
     """A text alternative for a figure: its title, one sentence, and optionally a small table of its numbers.
@@ -107,7 +112,7 @@ def text_alternative(fig: go.Figure, summary: str, table: pd.DataFrame | Mapping
     """
     if not summary.strip():
         raise ValueError("summary is empty; expected one sentence saying what the figure shows")
-    title = " ".join((fig.layout.title.text or "Figure").replace("<br>", " ").split())
+    title = plain_title(fig.layout.title.text or "Figure")
     end = "" if title.endswith((".", "?", "!")) else "."
     lines = [f"Figure: {title}{end} {summary.strip()}"]
     if table is not None:

@@ -8,6 +8,7 @@ from helpers.ui.figures import (
     PERSONA_SYMBOLS,
     jitter,
     persona_color,
+    plain_title,
     rgba,
     style,
     text_alternative,
@@ -41,3 +42,9 @@ def test_small_helpers():
     assert rgba("#117733", 0.5) == "rgba(17, 119, 51, 0.5)"
     assert list(jitter(3)) == [-0.25, 0.0, 0.25] and list(jitter(1)) == [0.0]
     assert wrap_label("misalignment after the fine-tune", 14) == "misalignment<br>after the<br>fine-tune"
+
+
+def test_plain_title_joins_the_lines_of_a_title():
+    assert plain_title("RL for 150 steps<br>hacks  100%") == "RL for 150 steps hacks 100%"
+    fig = go.Figure(layout=dict(title=dict(text="line one<br>line two")))
+    assert text_alternative(fig, "One sentence.").startswith("Figure: line one line two. One sentence.")
