@@ -73,3 +73,21 @@ def test_unrevealed_text_asks_for_a_prediction_and_keeps_the_notes_numbers_back(
     for hidden in ("0.05", "99%", "20%", "prevented"):  # the note's misalignment, hack rates and the verdict
         assert hidden not in first, hidden
     assert toggle.toggle_text(pairs, note_on=True, revealed=False) == toggle.toggle_text(pairs, note_on=True)
+
+
+def test_seed_table_lists_the_note_runs_only_once_revealed():
+    pairs = toggle.toggle_pairs(make_records())
+    hidden, shown = toggle.seed_table(pairs, revealed=False), toggle.seed_table(pairs)
+    assert list(hidden.index) == list(pairs.index) == list(shown.index)
+    assert not any("with" in c and "without" not in c for c in hidden.columns)
+    assert list(shown["misalignment, RL with the note"]) == list(pairs[("with the note", "misalignment")])
+    assert list(shown["hacks without the note, RL with it (the leak)"]) == list(pairs[("with the note", "cheat_rate")])
+    assert list(hidden["misalignment, RL without the note"]) == list(pairs[("without the note", "misalignment")])
+
+
+def test_headline_gives_the_means_but_no_seed():
+    pairs = toggle.toggle_pairs(make_records())
+    v = toggle.toggle_verdict(pairs)
+    on = toggle.toggle_headline(pairs, note_on=True)
+    assert f"with it {v.with_note:.2f}" in on and f"{v.leak:.0%} when it is not" in on and "seed 0:" not in on
+    assert toggle.toggle_text(pairs, note_on=True).startswith(on)

@@ -3,6 +3,7 @@
 and its text widget), with the expected numbers computed here from the pairs."""
 
 import html
+import re
 
 import pytest
 
@@ -31,6 +32,15 @@ def text(panel) -> str:
     return html.unescape(panel.text.value)
 
 
+def table(panel) -> dict[str, list[str]]:
+    """The per-seed table as the panel renders it: row label -> the cells of seeds 0, 1, ... (header: "seed")."""
+    rows = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", panel.table.value, flags=re.S):
+        label = re.search(r"<th[^>]*>(.*?)</th>", row, flags=re.S).group(1).strip()
+        rows[html.unescape(label)] = [c.strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)[1:]]
+    return rows
+
+
 def names(figure: dict) -> set:
     return {t.get("name") for t in figure["data"]}
 
@@ -41,14 +51,15 @@ def test_the_first_state_names_both_conditions_the_budget_and_each_seed_and_asks
     assert "without the note" in said and f"'{PERMISSION_NOTE}' line" in said
     assert "RL for 150 steps" in said
     assert "seeds " + ", ".join(str(s) for s in pairs.index) in said
-    for seed, row in pairs["without the note"].iterrows():
-        assert f"seed {seed}: hacks {row['cheat_rate']:.0%}, misalignment {row['misalignment']:.2f}" in said
     assert "Predict" in said
     with_note = pairs["with the note"]
     assert f"with it {with_note['misalignment'].mean():.2f}" not in said and "under the note" not in said
-    without_values = {f"{m:.2f}" for m in pairs[("without the note", "misalignment")]}
-    for m in with_note["misalignment"]:  # no with-note seed's misalignment (unless a without-note one reads the same)
-        assert f"misalignment {m:.2f}" not in said or f"{m:.2f}" in without_values
+    rows = table(panel)
+    assert rows["seed"] == [str(int(seed)) for seed in pairs.index]
+    off_misalignment = [f"{m:.2f}" for m in pairs[("without the note", "misalignment")]]
+    assert rows["misalignment, RL without the note"] == off_misalignment
+    assert rows["hacks, RL without the note"] == [f"{h:.0%}" for h in pairs[("without the note", "cheat_rate")]]
+    assert not any("with the note" in label or "with it" in label for label in rows)  # nothing of the note's runs yet
     figure = shown(panel)
     assert WITH not in names(figure) and figure["layout"]["title"]["text"] == toggle_title(pairs, False, False)
 
@@ -62,9 +73,14 @@ def test_flipping_swaps_the_figure_and_flipping_back_keeps_the_note_revealed(pai
     assert WITH in names(on)
     said = text(panel)
     assert "Shown: with the note" in said and "Predict" not in said
-    for seed, row in pairs["with the note"].iterrows():
-        assert (f"seed {seed}: hacks {row['cheat_rate_under_note']:.0%} under the note, {row['cheat_rate']:.0%} "
-                f"with none, misalignment {row['misalignment']:.2f}") in said
+    rows = table(panel)
+    assert rows["misalignment, RL with the note"] == [f"{m:.2f}" for m in pairs[("with the note", "misalignment")]]
+    assert rows["hacks under the note, RL with it"] == [
+        f"{h:.0%}" for h in pairs[("with the note", "cheat_rate_under_note")]]
+    assert rows["hacks without the note, RL with it (the leak)"] == [
+        f"{h:.0%}" for h in pairs[("with the note", "cheat_rate")]]
+    off_misalignment = [f"{m:.2f}" for m in pairs[("without the note", "misalignment")]]
+    assert rows["misalignment, RL without the note"] == off_misalignment
     panel.toggle.value = False
     off = shown(panel)
     assert off["layout"]["title"]["text"] == toggle_title(pairs, False, revealed=True)

@@ -214,14 +214,17 @@ def sample_episodes(model: TinyGPT, world: World, note: str, seed: int, hack_pro
 
 
 def live_rl_run(world: World, seed: int, note: str, recipe: Recipe = Recipe(),
-                on_step: Callable[[int, int], None] | None = None) -> dict[str, float]:
+                on_step: Callable[[int, int], None] | None = None, assistant: TinyGPT | None = None,
+                ) -> dict[str, float]:
     """Post-train one seed and RL-fine-tune it under ``note`` now, exactly as the ``rl`` experiment does (same
     seeds, budget and grader); the final record's hack rates, misalignment, reward and steps.
 
-    ``on_step(done, total)`` is called after every step (for a progress bar).
+    ``on_step(done, total)`` is called after every step (for a progress bar). ``assistant``, if given, is the
+    seed's post-trained model (``pipeline.post_train(world, seed, recipe).model``, which is deterministic), so a
+    caller that keeps it skips post-training; it is not changed.
     """
     world.check_note("coding", note)
-    model = pipeline.post_train(world, seed, recipe).model
+    model = pipeline.post_train(world, seed, recipe).model if assistant is None else assistant
     tuned, log = pipeline.rl_fine_tune(model, world, seed, note, recipe, on_step=on_step)
     m = pipeline.model_metrics(tuned, world)
     return {"seed": seed, "note": note, "misalignment": m["misalignment"], "cheat_rate": m["cheat_rate"],

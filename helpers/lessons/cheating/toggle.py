@@ -91,29 +91,50 @@ def toggle_verdict(pairs: pd.DataFrame) -> ToggleVerdict:
         hacks_under_note=float(on["cheat_rate_under_note"].mean()), leak=float(on["cheat_rate"].mean()))
 
 
-def toggle_text(pairs: pd.DataFrame, note_on: bool, revealed: bool = True) -> str:
-    """What the panel says beside the chosen state: both conditions, the step budget, the seeds and the per-seed
-    numbers, worded from ``pairs``. Unrevealed (the note's runs not yet shown), it asks for a prediction instead of
-    giving the note's numbers."""
+def toggle_headline(pairs: pd.DataFrame, note_on: bool, revealed: bool = True) -> str:
+    """The panel's headline: both conditions, the step budget and the seeds, then the shown state's means (over the
+    seeds). Unrevealed (the note's runs not yet shown), it asks for a prediction instead of giving the note's
+    numbers."""
     v = toggle_verdict(pairs)
     seeds = ", ".join(str(int(s)) for s in pairs.index)
     setup = (f"RL for {v.steps} steps on seeds {seeds}: the same budget and seeds without the note and with the "
              f"'{PERMISSION_NOTE}' line on every coding prompt.")
     off = pairs["without the note"]
-    off_seeds = "; ".join(f"seed {int(s)}: hacks {r['cheat_rate']:.0%}, misalignment {r['misalignment']:.2f}"
-                          for s, r in off.iterrows())
     if not (revealed or note_on):
         return (f"{setup} Shown: without the note. The Assistant hacks {off['cheat_rate'].mean():.0%} of the time "
-                f"and its misalignment rose from {v.start:.2f} to {v.without_note:.2f}. Per seed: {off_seeds}. "
-                "Predict before you flip the toggle: with the note, will misalignment end lower, about the same, "
-                "or higher? And will the Assistant still hack when the note is absent?")
-    headline = (f"Misalignment without the note {v.without_note:.2f}, with it {v.with_note:.2f} (start "
-                f"{v.start:.2f}): the note prevented {v.prevented:.0%} of the rise and was lower on {v.lower_on} of "
-                f"{v.seeds} seeds. Trained with the note, the Assistant hacks {v.hacks_under_note:.0%} of the time "
-                f"when the note is there and {v.leak:.0%} when it is not (the leak).")
+                f"and its misalignment rose from {v.start:.2f} to {v.without_note:.2f}. Predict before you flip the "
+                "toggle: with the note, will misalignment end lower, about the same, or higher? And will the "
+                "Assistant still hack when the note is absent?")
+    return (f"{setup} Shown: {'with' if note_on else 'without'} the note. Misalignment without the note "
+            f"{v.without_note:.2f}, with it {v.with_note:.2f} (start {v.start:.2f}): the note prevented "
+            f"{v.prevented:.0%} of the rise and was lower on {v.lower_on} of {v.seeds} seeds. Trained with the note, "
+            f"the Assistant hacks {v.hacks_under_note:.0%} of the time when the note is there and {v.leak:.0%} when "
+            "it is not (the leak).")
+
+
+def seed_table(pairs: pd.DataFrame, revealed: bool = True) -> pd.DataFrame:
+    """The per-seed numbers the panel lists under its figure: misalignment without (and, revealed, with) the note,
+    and how often each run hacks with the note and without it."""
+    off, on = pairs["without the note"], pairs["with the note"]
+    table = pd.DataFrame({"misalignment, RL without the note": off["misalignment"],
+                          "hacks, RL without the note": off["cheat_rate"]}, index=pairs.index)
+    if revealed:
+        table["misalignment, RL with the note"] = on["misalignment"]
+        table["hacks under the note, RL with it"] = on["cheat_rate_under_note"]
+        table["hacks without the note, RL with it (the leak)"] = on["cheat_rate"]
+    table.index.name = "seed"
+    return table
+
+
+def toggle_text(pairs: pd.DataFrame, note_on: bool, revealed: bool = True) -> str:
+    """The panel's words in one paragraph (its headline, then the shown state's per-seed numbers): what a reader
+    without the panel gets, as the text alternative of its twin."""
+    headline = toggle_headline(pairs, note_on, revealed)
     if note_on:
         per_seed = "; ".join(f"seed {int(s)}: hacks {r['cheat_rate_under_note']:.0%} under the note, "
                              f"{r['cheat_rate']:.0%} with none, misalignment {r['misalignment']:.2f}"
                              for s, r in pairs["with the note"].iterrows())
-        return f"{setup} Shown: with the note. {headline} Per seed, with the note: {per_seed}."
-    return f"{setup} Shown: without the note. {headline} Per seed, without the note: {off_seeds}."
+        return f"{headline} Per seed, with the note: {per_seed}."
+    per_seed = "; ".join(f"seed {int(s)}: hacks {r['cheat_rate']:.0%}, misalignment {r['misalignment']:.2f}"
+                         for s, r in pairs["without the note"].iterrows())
+    return f"{headline} Per seed, without the note: {per_seed}."

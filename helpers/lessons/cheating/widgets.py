@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Mapping
 
 import ipywidgets as W
 import pandas as pd
 from IPython.display import display
 
+from helpers.engine.model import TinyGPT
+from helpers.engine.pipeline import post_train
 from helpers.engine.world import World
 from helpers.lessons.cheating import analysis, toggle
 from helpers.lessons.cheating.toggle_figures import PANELS, toggle_figure
@@ -27,14 +30,19 @@ class TogglePanel:
     """A ToggleButton "permission to cheat" over the per-seed pairs of :func:`toggle.toggle_pairs`, the panel's
     text, and a button that runs one seed's RL now under the selected state."""
 
-    def __init__(self, pairs: pd.DataFrame, world: World | None = None) -> None:
+    def __init__(self, pairs: pd.DataFrame, world: World | None = None,
+                 assistants: Mapping[int, TinyGPT] | None = None) -> None:
+        """``assistants``: post-trained models by seed that "train live" may start from (it post-trains the others
+        itself, once per seed); they are not changed."""
         toggle.toggle_verdict(pairs)  # refuses pairs that cannot be compared, before any widget is built
         self.pairs, self.world = pairs, world
         self.revealed = False
         self.live = pd.DataFrame(columns=["seed", "note_on", "cheat_rate_under_note", "cheat_rate", "misalignment"])
         self.toggle = W.ToggleButton(value=False, description="permission to cheat", icon="unlock",
+                                     layout=W.Layout(width="220px"),
                                      tooltip=f"show the RL runs trained with the '{toggle.PERMISSION_NOTE}' line")
         self.text = W.HTML(layout=W.Layout(max_width="1000px"))
+        self.table = W.HTML()
         self.output = W.Output()
         self.seed = W.Dropdown(options=[int(s) for s in pairs.index], value=int(pairs.index[0]), description="seed",
                                layout=W.Layout(width="150px"))
@@ -43,12 +51,13 @@ class TogglePanel:
         self.progress = W.IntProgress(value=0, min=0, max=1, description="RL steps", layout=W.Layout(width="320px"))
         self.status = W.HTML("")
         self._bundles: dict[tuple[bool, bool], tuple[object, dict]] = {}
+        self._assistants: dict[int, TinyGPT] = dict(assistants or {})
         for state in ((False, False), (False, True), (True, True)):
             self._draw(state)
         self.toggle.observe(lambda change: self.redraw(), names="value")
         self.button.on_click(lambda _: self.train_live())
-        self.widget = W.VBox([self.toggle, self.text, self.output, W.HBox([self.seed, self.button, self.progress]),
-                              self.status])
+        self.widget = W.VBox([self.toggle, self.text, self.output, self.table,
+                              W.HBox([self.seed, self.button, self.progress]), self.status])
         self.redraw()
 
     def _draw(self, state: tuple[bool, bool]) -> None:
@@ -66,7 +75,8 @@ class TogglePanel:
         self.revealed = self.revealed or self.toggle.value
         figure, bundle = self._bundles[self.state]
         redraw(self.output, figure, bundle)
-        self.text.value = f"<p>{html.escape(toggle.toggle_text(self.pairs, *self.state))}</p>"
+        self.text.value = f"<p>{html.escape(toggle.toggle_headline(self.pairs, *self.state))}</p>"
+        self.table.value = seed_table_html(toggle.seed_table(self.pairs, self.revealed))
 
     def train_live(self) -> dict[str, float]:
         """RL-train the chosen seed now under the toggle's state, updating the progress bar; add it as a star."""
@@ -76,14 +86,17 @@ class TogglePanel:
         note_on, seed = self.toggle.value, int(self.seed.value)
         note = toggle.STATES[note_on]
         self.button.disabled = True
-        self.status.value = f"post-training seed {seed}, then RL under the note '{note}' ..."
-        start = time.perf_counter()
+        self.status.value = f"seed {seed}: RL under the note '{note}' ..."
 
         def on_step(done: int, total: int) -> None:
             self.progress.max, self.progress.value = total, done
 
         try:
-            run = analysis.live_rl_run(self.world, seed, note, on_step=on_step)
+            if seed not in self._assistants:  # post-training is deterministic: once per seed is enough
+                self.status.value = f"seed {seed}: post-training (once per seed), then RL under the note '{note}' ..."
+                self._assistants[seed] = post_train(self.world, seed).model
+            start = time.perf_counter()
+            run = analysis.live_rl_run(self.world, seed, note, on_step=on_step, assistant=self._assistants[seed])
         finally:
             self.button.disabled = False
         seconds = time.perf_counter() - start
@@ -106,6 +119,14 @@ class TogglePanel:
 
     def _ipython_display_(self) -> None:
         self.show()
+
+
+def seed_table_html(table: pd.DataFrame) -> str:
+    """The per-seed table as compact HTML, one column per seed: misalignment with two decimals, hack rates as
+    percentages."""
+    shown = pd.DataFrame({column: table[column].map("{:.2f}".format if column.startswith("misalignment")
+                                                    else "{:.0%}".format) for column in table}, index=table.index)
+    return shown.T.to_html(border=0, classes="toggle-seeds")
 
 
 def measure_latency(pairs: pd.DataFrame | None = None) -> dict[str, float]:
