@@ -79,10 +79,10 @@ def test_seed_table_lists_the_note_runs_only_once_revealed():
     pairs = toggle.toggle_pairs(make_records())
     hidden, shown = toggle.seed_table(pairs, revealed=False), toggle.seed_table(pairs)
     assert list(hidden.index) == list(pairs.index) == list(shown.index)
-    assert not any("with" in c and "without" not in c for c in hidden.columns)
-    assert list(shown["misalignment, RL with the note"]) == list(pairs[("with the note", "misalignment")])
-    assert list(shown["hacks without the note, RL with it (the leak)"]) == list(pairs[("with the note", "cheat_rate")])
-    assert list(hidden["misalignment, RL without the note"]) == list(pairs[("without the note", "misalignment")])
+    assert not any(c.startswith("RL with:") for c in hidden.columns)
+    assert list(shown["RL with: misalignment"]) == list(pairs[("with the note", "misalignment")])
+    assert list(shown["RL with: hacks without it (leak)"]) == list(pairs[("with the note", "cheat_rate")])
+    assert list(hidden["RL without: misalignment"]) == list(pairs[("without the note", "misalignment")])
 
 
 def test_headline_gives_the_means_but_no_seed():

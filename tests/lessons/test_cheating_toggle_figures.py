@@ -28,7 +28,7 @@ def test_the_unrevealed_first_state_shows_no_run_with_the_note(pairs):
     fig = T.toggle_figure(pairs, note_on=False, revealed=False)
     assert _markers(fig, WITH) == [] and _connectors(fig) == []
     assert len(_markers(fig, WITHOUT)) == len(T.PANELS) == 3
-    assert "?" in fig.layout.title.text and "predict" in fig.layout.title.text
+    assert "?" in fig.layout.title.text and "Predict" in fig.layout.title.text
     with_note = f"{pairs[('with the note', 'misalignment')].mean():.2f}"
     without = f"{pairs[('without the note', 'misalignment')].mean():.2f}"
     assert with_note != without and with_note not in fig.layout.title.text and without in fig.layout.title.text
@@ -75,7 +75,7 @@ def test_titles_name_the_selected_states_numbers(pairs):
     on = T.toggle_title(pairs, True)
     assert f"misalignment {pairs[('with the note', 'misalignment')].mean():.2f}" in on
     assert f"{pairs[('with the note', 'cheat_rate')].mean():.0%} with no note" in on
-    assert f"RL for {v.steps} steps, {len(pairs)} seeds" in on
+    assert f"RL, {v.steps} steps, {len(pairs)} seeds" in on
     off = T.toggle_title(pairs, False)
     assert f"misalignment {pairs[('without the note', 'misalignment')].mean():.2f}" in off
     assert f"start {pairs[('start', 'misalignment')].mean():.2f}" in off

@@ -57,9 +57,9 @@ def test_the_first_state_names_both_conditions_the_budget_and_each_seed_and_asks
     rows = table(panel)
     assert rows["seed"] == [str(int(seed)) for seed in pairs.index]
     off_misalignment = [f"{m:.2f}" for m in pairs[("without the note", "misalignment")]]
-    assert rows["misalignment, RL without the note"] == off_misalignment
-    assert rows["hacks, RL without the note"] == [f"{h:.0%}" for h in pairs[("without the note", "cheat_rate")]]
-    assert not any("with the note" in label or "with it" in label for label in rows)  # nothing of the note's runs yet
+    assert rows["RL without: misalignment"] == off_misalignment
+    assert rows["RL without: hacks"] == [f"{h:.0%}" for h in pairs[("without the note", "cheat_rate")]]
+    assert not any(label.startswith("RL with:") for label in rows)  # nothing of the note's runs yet
     figure = shown(panel)
     assert WITH not in names(figure) and figure["layout"]["title"]["text"] == toggle_title(pairs, False, False)
 
@@ -74,13 +74,13 @@ def test_flipping_swaps_the_figure_and_flipping_back_keeps_the_note_revealed(pai
     said = text(panel)
     assert "Shown: with the note" in said and "Predict" not in said
     rows = table(panel)
-    assert rows["misalignment, RL with the note"] == [f"{m:.2f}" for m in pairs[("with the note", "misalignment")]]
-    assert rows["hacks under the note, RL with it"] == [
+    assert rows["RL with: misalignment"] == [f"{m:.2f}" for m in pairs[("with the note", "misalignment")]]
+    assert rows["RL with: hacks under the note"] == [
         f"{h:.0%}" for h in pairs[("with the note", "cheat_rate_under_note")]]
-    assert rows["hacks without the note, RL with it (the leak)"] == [
+    assert rows["RL with: hacks without it (leak)"] == [
         f"{h:.0%}" for h in pairs[("with the note", "cheat_rate")]]
     off_misalignment = [f"{m:.2f}" for m in pairs[("without the note", "misalignment")]]
-    assert rows["misalignment, RL without the note"] == off_misalignment
+    assert rows["RL without: misalignment"] == off_misalignment
     panel.toggle.value = False
     off = shown(panel)
     assert off["layout"]["title"]["text"] == toggle_title(pairs, False, revealed=True)

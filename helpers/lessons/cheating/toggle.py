@@ -113,15 +113,15 @@ def toggle_headline(pairs: pd.DataFrame, note_on: bool, revealed: bool = True) -
 
 
 def seed_table(pairs: pd.DataFrame, revealed: bool = True) -> pd.DataFrame:
-    """The per-seed numbers the panel lists under its figure: misalignment without (and, revealed, with) the note,
-    and how often each run hacks with the note and without it."""
+    """The per-seed numbers the panel lists under its figure: for the RL run without the note (and, revealed, the
+    run with it), misalignment and how often it hacks (the run with the note: under the note, and without it)."""
     off, on = pairs["without the note"], pairs["with the note"]
-    table = pd.DataFrame({"misalignment, RL without the note": off["misalignment"],
-                          "hacks, RL without the note": off["cheat_rate"]}, index=pairs.index)
+    table = pd.DataFrame({"RL without: misalignment": off["misalignment"],
+                          "RL without: hacks": off["cheat_rate"]}, index=pairs.index)
     if revealed:
-        table["misalignment, RL with the note"] = on["misalignment"]
-        table["hacks under the note, RL with it"] = on["cheat_rate_under_note"]
-        table["hacks without the note, RL with it (the leak)"] = on["cheat_rate"]
+        table["RL with: misalignment"] = on["misalignment"]
+        table["RL with: hacks under the note"] = on["cheat_rate_under_note"]
+        table["RL with: hacks without it (leak)"] = on["cheat_rate"]
     table.index.name = "seed"
     return table
 

@@ -31,18 +31,20 @@ BUTTON_LABELS = ("permission to cheat: off", "permission to cheat: on")
 
 
 def toggle_title(pairs: pd.DataFrame, note_on: bool, revealed: bool = True) -> str:
-    """The figure's title: the selected state's headline numbers (means over the seeds)."""
+    """The figure's title, two short lines: the selected state's misalignment beside the other's, then the budget
+    and how often it hacks (means over the seeds)."""
     v = toggle_verdict(pairs)
-    head = f"RL for {v.steps} steps, {v.seeds} seeds"
+    budget = f"RL, {v.steps} steps, {v.seeds} seeds"
     if note_on:
-        return (f"{head}, with '{PERMISSION_NOTE}': misalignment {v.with_note:.2f} (without the note "
-                f"{v.without_note:.2f}, start {v.start:.2f})<br>hacks {v.hacks_under_note:.0%} under the note, "
-                f"{v.leak:.0%} with no note")
-    off = pairs["without the note"]
-    tail = (f"with '{PERMISSION_NOTE}' {v.with_note:.2f}" if revealed
-            else "with the note: ? (predict, then flip the toggle)")
-    return (f"{head}, without the note: misalignment {v.without_note:.2f} (start {v.start:.2f}; {tail})<br>"
-            f"hacks {off['cheat_rate'].mean():.0%} of the time")
+        return (f"With '{PERMISSION_NOTE}': misalignment {v.with_note:.2f} (without the note {v.without_note:.2f}, "
+                f"start {v.start:.2f})<br>{budget}; hacks {v.hacks_under_note:.0%} under the note, {v.leak:.0%} "
+                "with no note")
+    hacks = pairs[("without the note", "cheat_rate")].mean()
+    if not revealed:
+        return (f"Without the note: misalignment {v.without_note:.2f} (start {v.start:.2f}). With it: ?<br>"
+                f"{budget}; hacks {hacks:.0%}. Predict, then flip the toggle")
+    return (f"Without the note: misalignment {v.without_note:.2f} (with '{PERMISSION_NOTE}' {v.with_note:.2f}, "
+            f"start {v.start:.2f})<br>{budget}; hacks {hacks:.0%} of the time")
 
 
 def toggle_traces(pairs: pd.DataFrame, note_on: bool, revealed: bool = True,

@@ -124,7 +124,7 @@ class TogglePanel:
 def seed_table_html(table: pd.DataFrame) -> str:
     """The per-seed table as compact HTML, one column per seed: misalignment with two decimals, hack rates as
     percentages."""
-    shown = pd.DataFrame({column: table[column].map("{:.2f}".format if column.startswith("misalignment")
+    shown = pd.DataFrame({column: table[column].map("{:.2f}".format if column.endswith("misalignment")
                                                     else "{:.0%}".format) for column in table}, index=table.index)
     return shown.T.to_html(border=0, classes="toggle-seeds")
 
