@@ -24,7 +24,8 @@ def test_rl_table_reports_every_shipped_rl_run():
     assert "hack-proof" in table
 
 
-def test_rl_timing_row_times_one_run():
+def test_rl_timing_rows_time_one_run_in_each_state_of_the_toggle():
     rows = bench.rl_timings(repeats=1, whole=False)
-    assert [r[0] for r in rows] == ["RL fine-tune, 150 steps (seed 0, neutral), median s"]
-    assert rows[0][2] > 0 and "rl" in bench.RL_COMMAND
+    assert [r[0] for r in rows] == [f"RL fine-tune, 150 steps (seed 0, {note}), median s"
+                                    for note in ("neutral", "please-hack")]
+    assert all(r[2] > 0 for r in rows) and "rl" in bench.RL_COMMAND

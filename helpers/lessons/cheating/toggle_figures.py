@@ -128,7 +128,7 @@ def toggle_twin(pairs: pd.DataFrame) -> go.Figure:
     titles = {key: toggle_title(pairs, *state) for key, state in states.items()}
     fig = _layout(fig, pairs, titles["first"])
     fig.update_layout(margin=dict(t=175), height=530, updatemenus=[dict(
-        type="buttons", direction="right", x=0.0, y=1.1, xanchor="left", yanchor="bottom", active=-1,
+        type="buttons", direction="right", x=1.0, y=1.1, xanchor="right", yanchor="bottom", active=-1,
         showactive=True, buttons=[dict(label=label, method="update",
                                        args=[{"visible": visible(key)}, {"title.text": titles[key]}])
                                   for label, key in zip(BUTTON_LABELS, ("off", "on"), strict=True)])])
