@@ -195,3 +195,13 @@ def test_lesson_05_prose_matches_the_shipped_results():
     # "only at 15% does the exact test say the seeds agree ... at 5% ... cannot be told from the variation"
     assert summary.loc[("gamer", 0.15), "p_value"] < 0.05 and contrast.loc[0.15, "p_value"] < 0.05
     assert summary.loc[("gamer", 0.05), "p_value"] > 0.05 and contrast.loc[0.05, "p_value"] > 0.05
+
+
+def test_load_paper_gives_tice_et_al_numbers_with_their_address(tmp_path):
+    paper = rm.load_paper()
+    assert paper.attrs["url"] == "https://arxiv.org/abs/2601.10160" and "Tice et al." in paper.attrs["source"]
+    assert paper["misalignment, aligned AI up-sampled"] < paper["misalignment, baseline"]
+    broken = tmp_path / "broken.csv"
+    broken.write_text("source,quantity\nx,y\n")
+    with pytest.raises(ValueError, match="url"):
+        rm.load_paper(broken)

@@ -79,3 +79,57 @@ def test_live_seed_reproduces_the_experiments_pipeline():
     assert live.record["bayes_misalignment"] == pytest.approx(
         pipeline.bayes_misalignment(world, recipe, "neutral", metrics["cheat_rate"]))
     assert live.role_model == "steward" and live.world.role_model == "steward"
+
+
+# ----- which seed runs live -----
+def _paired(changes, role="gamer", weight=0.15):
+    import pandas as pd
+
+    return pd.DataFrame({"role_model": role, "weight": weight, "seed": list(changes),
+                         "network_diff": list(changes.values())})
+
+
+def test_median_seed_takes_the_middle_and_the_smaller_drop_of_two_middles():
+    odd = _paired({0: -0.6, 1: -0.1, 2: -0.3, 3: 0.2, 4: -0.4})   # sorted: 0, 4, 2, 1, 3
+    assert live_seeds.median_seed(odd) == 2
+    even = _paired({0: -0.6, 1: -0.1, 2: -0.3, 3: 0.2})           # middles -0.3 (seed 2) and -0.1 (seed 1)
+    assert live_seeds.median_seed(even) == 1                      # the smaller drop: never flatters the role model
+    assert live_seeds.median_seed(_paired({7: -0.5})) == 7
+
+
+def test_median_seed_breaks_ties_by_seed_number_and_ignores_other_worlds():
+    import pandas as pd
+
+    tied = _paired({5: -0.2, 3: -0.2 + 1e-6, 9: -0.5})            # 3 and 5 tie within DRIFT: 9, 3, 5
+    assert live_seeds.median_seed(tied) == 3
+    other = _paired({0: 0.9, 1: 0.9, 2: 0.9}, role="steward")
+    assert live_seeds.median_seed(pd.concat([tied, other])) == 3
+
+
+def test_median_seed_of_the_shipped_results_is_not_the_best_seed():
+    from helpers.experiments import summaries
+    from helpers.lessons.role_models import analysis as rm
+
+    paired = rm.paired_differences(summaries.load_results("role-models"))
+    seed = live_seeds.median_seed(paired)
+    world = paired[(paired.role_model == "gamer") & (paired.weight == 0.15)].set_index("seed").network_diff
+    assert (world < world[seed]).sum() == len(world) // 2        # half the seeds dropped more
+    assert world[seed] > world.min()
+
+
+def test_median_seed_rejects_what_it_cannot_use():
+    with pytest.raises(ValueError, match="network_diff"):
+        live_seeds.median_seed(_paired({0: 0.1}).drop(columns="network_diff"))
+    with pytest.raises(ValueError, match="gamer 5%"):
+        live_seeds.median_seed(_paired({0: 0.1}), weight=0.05)
+
+
+def test_closest_characters_share_first_place_within_the_tolerance():
+    import pandas as pd
+
+    mixture = pd.DataFrame({"network": [0.5, 0.3, 0.2], "bayes": [0.01, 0.495, 0.495 + 1e-6]},
+                           index=pd.Index(["villain", "gamer", "trickster"], name="character"))
+    assert live_seeds.closest_characters(mixture) == ["villain"]
+    assert live_seeds.closest_characters(mixture, "bayes") == ["gamer", "trickster"]
+    with pytest.raises(ValueError, match="column"):
+        live_seeds.closest_characters(mixture, "posterior")

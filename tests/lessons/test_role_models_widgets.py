@@ -64,3 +64,10 @@ def test_train_live_adds_a_star_and_fills_the_progress_bar(records):
     assert panel.figure.data[-1].name == "your live run (network)"
     assert "steward 5%" in panel.status.value and not panel.button.disabled
     assert isinstance(panel.live[("steward", 0.05)], pd.DataFrame) and len(panel.live[("steward", 0.05)]) == 1
+
+
+def test_the_seed_offered_first_is_the_opening_worlds_median_seed(records):
+    from helpers.lessons.role_models import live as live_seeds
+
+    panel = Wr.RoleModelPanel(records)
+    assert panel.seed.value == live_seeds.median_seed(panel.paired, "gamer", 0.15)

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from helpers import DATA_DIR
 from helpers.engine import evals, pipeline, tolerance
 from helpers.engine.pipeline import Recipe
 from helpers.engine.training import PretrainConfig
@@ -34,6 +36,9 @@ RECORD_COLUMNS = ("seed", "role_model", "weight", "condition", "misalignment", "
 COMPARISON = ("helper", "engineer", "trickster", "villain")
 #: Exact sign-flip tests enumerate every sign pattern: 2**n of them.
 MAX_EXACT_SEEDS = 20
+#: The published numbers lesson 05 cites (data/papers/tice2026.csv: Tice et al., arXiv:2601.10160).
+PAPER_FILE = DATA_DIR / "papers" / "tice2026.csv"
+PAPER_COLUMNS = ("source", "url", "quantity", "value", "unit")
 
 
 # ----- names -----
@@ -312,3 +317,16 @@ def summary_states(paired: pd.DataFrame) -> dict[tuple[str, float], pd.DataFrame
     """The paired rows of every (role model, weight), the states the panel and its twin switch between."""
     return {(role, float(weight)): g.reset_index(drop=True)
             for (role, weight), g in paired.groupby(["role_model", "weight"], sort=False)}
+
+
+# ----- published numbers -----
+def load_paper(path: Path = PAPER_FILE) -> pd.Series:
+    """Tice et al.'s numbers that lesson 05 quotes (data/papers/tice2026.csv), indexed by quantity; the table's
+    citation is in ``.attrs["source"]`` and its address in ``.attrs["url"]``."""
+    table = pd.read_csv(path, comment="#")
+    missing = [c for c in PAPER_COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path} lacks column(s) {missing}; expected at least {list(PAPER_COLUMNS)}")
+    values = table.set_index("quantity")["value"].astype(float)
+    values.attrs.update(source=str(table["source"].iloc[0]), url=str(table["url"].iloc[0]))
+    return values

@@ -1,5 +1,6 @@
-"""Lesson 05's live seed: one seed of the role-model experiment's cheat run computed now from shipped weights,
-beside its row of the shipped records, and what the network says under each character's name.
+"""Lesson 05's live seed: which seed is run live (a rule fixed before looking, :func:`median_seed`), that seed of
+the role-model experiment's cheat run computed now from shipped weights, beside its row of the shipped records, and
+what the network says under each character's name.
 """
 
 from __future__ import annotations
@@ -18,6 +19,31 @@ from helpers.engine.validation import check_choice
 from helpers.engine.world import NEUTRAL, World, load_world
 from helpers.experiments.catalog import ROLE_MODELS
 from helpers.lessons.role_models.analysis import check_records, world_label
+
+
+# ----- which seed runs live -----
+def median_seed(paired: pd.DataFrame, role_model: str = "gamer", weight: float = 0.15,
+                tol: float = tolerance.DRIFT) -> int:
+    """The seed lesson 05 runs live: the median seed of one world by its paired change in misalignment.
+
+    The rule, fixed before looking at any seed: order the world's seeds by their paired change (``network_diff``
+    of :func:`~helpers.lessons.role_models.analysis.paired_differences`), the largest drop first; changes within
+    ``tol`` of each other count as equal and are ordered by seed number. Take the seed at position ``n // 2``
+    (counting from 0): the median for an odd number of seeds; for an even number, the second of the two middle
+    seeds, the one with the smaller drop, so the choice never flatters the role model.
+    """
+    needed = ("role_model", "weight", "seed", "network_diff")
+    missing = [c for c in needed if c not in paired.columns]
+    if missing:
+        raise ValueError(f"paired table lacks column(s) {missing}; expected the output of paired_differences")
+    rows = paired[(paired["role_model"] == role_model) & np.isclose(paired["weight"].astype(float), weight)]
+    if rows.empty:
+        known = sorted({world_label(r, w) for r, w in zip(paired["role_model"], paired["weight"], strict=True)})
+        raise ValueError(f"no paired rows for {world_label(role_model, weight)!r}; expected one of {known}")
+    changes = rows["network_diff"].astype(float).to_numpy()
+    order = sorted(zip(rows["seed"].astype(int), changes, strict=True),
+                   key=lambda sc: (tolerance.rank(sc[1], changes, largest_first=False, tol=tol), sc[0]))
+    return int(order[len(order) // 2][0])
 
 
 # ----- shipped weights and one live seed -----
@@ -117,6 +143,15 @@ def assistant_mixture(model: TinyGPT, world: World, posterior: Sequence[float] |
             raise ValueError(f"posterior has {posterior.size} weights; expected {weights.size}, one per character")
         data["bayes"] = posterior
     return pd.DataFrame(data, index=pd.Index(world.personas, name="character"))
+
+
+def closest_characters(mixture: pd.DataFrame, column: str = "network", tol: float = tolerance.DRIFT) -> list[str]:
+    """The characters with the largest weight in one column of :func:`assistant_mixture` (weights within ``tol``
+    of the largest share first place, so the answer is the same on every CPU)."""
+    if column not in mixture.columns:
+        raise ValueError(f"column={column!r}; expected one of {list(mixture.columns)}")
+    weights = mixture[column].astype(float)
+    return [name for name, w in weights.items() if tolerance.rank(w, weights, tol=tol) == 1]
 
 
 def bayes_posterior_at(world: World, cheat_rate: float, recipe: Recipe = Recipe()) -> np.ndarray:

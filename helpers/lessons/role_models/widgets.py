@@ -39,7 +39,9 @@ class RoleModelPanel:
         self.weight = W.SelectionSlider(options=[(f"{w:.0%}", w) for w in weights], value=weights[-1],
                                         description="weight", continuous_update=True,
                                         style={"description_width": "initial"}, layout=W.Layout(width="360px"))
-        self.seed = W.Dropdown(options=seeds, value=seeds[0], description="seed", layout=W.Layout(width="140px"))
+        # the seed offered first is lesson 05's live seed: the opening world's median seed (live_seeds.median_seed)
+        first = live_seeds.median_seed(self.paired, roles[-1], weights[-1]) if weights[-1] else seeds[0]
+        self.seed = W.Dropdown(options=seeds, value=first, description="seed", layout=W.Layout(width="140px"))
         self.button = W.Button(description="train live", icon="play",
                                tooltip="post-train and fine-tune this seed of this world now (a few seconds)")
         self.progress = W.IntProgress(value=0, min=0, max=1, description="steps", layout=W.Layout(width="320px"))
