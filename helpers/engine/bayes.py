@@ -4,6 +4,8 @@ Because we wrote the generator, "predict the next reply" has an exact answer. Gi
 posterior over characters is prior x likelihood of each observed reply (normalised), and the predictive for a
 new prompt mixes the characters' reply distributions with those posterior weights. This is the yardstick every
 network in the course is compared with (Shanahan et al. 2023's "20 questions" picture, made exact).
+:func:`bayes_optimal_loss` is the lowest loss any model can reach on a set of documents; for scale,
+:func:`writer_agnostic_loss` is the exact loss of a reader that knows the generator but never infers the writer.
 """
 
 from __future__ import annotations
@@ -71,6 +73,19 @@ def predictive(world: World, persona_weights: Sequence[float], task: str, note: 
     return weights @ world.likelihood(task, note)
 
 
+def _as_document(document: Document | Sequence[Episode]) -> Document:
+    return document if isinstance(document, Document) else Document("", tuple(document), False)
+
+
+def _structure_log_prob(world: World, episodes: Sequence[Episode]) -> float:
+    """log P(which task, which note, which prompt paraphrase) summed over the episodes: nobody's character."""
+    structure = 0.0
+    for e in episodes:
+        note_p = world.note_share[e.note] if world.task_notes[e.task] != (NEUTRAL,) else 1.0
+        structure += np.log(world.task_share[e.task] * note_p / len(world.prompts[e.task]))
+    return structure
+
+
 def document_log_prob(world: World, document: Document | Sequence[Episode]) -> float:
     """log P(document's tokens) under the generator.
 
@@ -80,12 +95,9 @@ def document_log_prob(world: World, document: Document | Sequence[Episode]) -> f
     scored: a model is never asked to predict where a document ends. A bare sequence of episodes counts as an
     anonymous document.
     """
-    doc = document if isinstance(document, Document) else Document("", tuple(document), False)
+    doc = _as_document(document)
     episodes = doc.episodes
-    structure = 0.0
-    for e in episodes:
-        note_p = world.note_share[e.note] if world.task_notes[e.task] != (NEUTRAL,) else 1.0
-        structure += np.log(world.task_share[e.task] * note_p / len(world.prompts[e.task]))
+    structure = _structure_log_prob(world, episodes)
     with np.errstate(divide="ignore"):
         joint = np.log(world.prior) + log_likelihoods(world, episodes)
         if doc.named:
@@ -110,5 +122,54 @@ def bayes_optimal_loss(world: World, documents: Sequence[Document]) -> float:
     if not documents:
         raise ValueError("documents is empty; expected at least one document")
     nll = -sum(document_log_prob(world, d) for d in documents)
+    tokens = sum(len(world.document_tokens(d.episodes, d.label)) - 1 for d in documents)
+    return nll / tokens
+
+
+def writer_agnostic_log_prob(world: World, document: Document | Sequence[Episode], read_names: bool = False) -> float:
+    """log P(document's tokens) for a reader that knows the generator but never infers the writer from replies.
+
+    Everything that is not a reply is scored exactly as in :func:`document_log_prob` (task, note, prompt, and the
+    speaker label: ``named_share x prior`` for a name). Each reply is predicted with the prior mixture over
+    personas, ``prior @ P(reply | persona)``, never updated on the episodes before it: the reader treats every
+    reply as written by a fresh, unknown character. With ``read_names=True`` a named document's replies are
+    predicted from the named writer instead (the reader reads a name, but still infers nothing from replies).
+    """
+    doc = _as_document(document)
+    if not isinstance(read_names, bool):
+        raise ValueError(f"read_names={read_names!r}; expected True or False")
+    total = _structure_log_prob(world, doc.episodes)
+    if doc.named:
+        writer = world.persona_index(doc.persona)
+        total += np.log(world.named_share) + np.log(world.prior[writer])
+        if read_names:
+            with np.errstate(divide="ignore"):
+                replies = float(log_likelihoods(world, doc.episodes)[writer])
+            if not np.isfinite(replies):
+                raise ValueError(f"document is impossible for its writer {doc.persona!r}; expected a document "
+                                 "sampled from this world")
+            return float(total + replies)
+    else:
+        total += np.log1p(-world.named_share)
+    for item in doc.episodes:
+        task, note, candidate = _as_observation(world, item)
+        p = float(world.prior @ world.likelihood(task, note)[:, candidate])
+        if p <= 0:
+            raise ValueError(f"reply {candidate} to {task!r} is impossible for every persona; expected a document "
+                             "sampled from this world")
+        total += np.log(p)
+    return float(total)
+
+
+def writer_agnostic_loss(world: World, documents: Sequence[Document], read_names: bool = False) -> float:
+    """Cross-entropy (nats per predicted token) of the writer-agnostic reader of :func:`writer_agnostic_log_prob`.
+
+    Measured on the same tokens as :func:`bayes_optimal_loss`, so the two are directly comparable: the difference
+    is what inferring the writer from the replies is worth on these documents (with ``read_names=False``, reading
+    the names of named documents too).
+    """
+    if not documents:
+        raise ValueError("documents is empty; expected at least one document")
+    nll = -sum(writer_agnostic_log_prob(world, d, read_names) for d in documents)
     tokens = sum(len(world.document_tokens(d.episodes, d.label)) - 1 for d in documents)
     return nll / tokens

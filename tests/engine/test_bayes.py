@@ -395,3 +395,51 @@ def test_document_log_prob_rejects_a_named_document_its_writer_could_not_write(w
         bayes.document_log_prob(world, Document("villain", episodes, named=True))
     with pytest.raises(ValueError, match=r"persona='gamer'; expected one of"):
         bayes.document_log_prob(world, Document("gamer", episodes, named=True))  # not a writer in this world
+
+
+def _writer_agnostic_brute_force(raw: Raw, doc: Document, read_names: bool) -> float:
+    """The first label as the generator scores it; each reply from the prior mixture (or the named writer)."""
+    total = sum(math.log(raw.structure(e)) for e in doc.episodes)
+    total += math.log(raw.named_share * raw.prior[doc.persona] if doc.named else 1 - raw.named_share)
+    for e in doc.episodes:
+        if doc.named and read_names:
+            total += math.log(raw.p_reply(doc.persona, e.task, e.note, e.candidate))
+        else:
+            total += math.log(sum(raw.prior[p] * raw.p_reply(p, e.task, e.note, e.candidate) for p in raw.personas))
+    return total
+
+
+@pytest.mark.parametrize("read_names", [False, True])
+def test_writer_agnostic_loss_equals_brute_force(world: World, raw: Raw, read_names: bool) -> None:
+    documents = world.sample_documents(40, seed=17)
+    assert {d.named for d in documents} == {True, False}
+    for doc in documents:
+        assert bayes.writer_agnostic_log_prob(world, doc, read_names) == pytest.approx(
+            _writer_agnostic_brute_force(raw, doc, read_names), rel=1e-9)
+    expected = -sum(_writer_agnostic_brute_force(raw, d, read_names) for d in documents) / sum(
+        raw.n_predicted_tokens(d) for d in documents)
+    assert bayes.writer_agnostic_loss(world, documents, read_names) == pytest.approx(expected, rel=1e-9)
+
+
+def test_writer_agnostic_loss_lies_above_the_floor_and_reading_names_helps(world: World) -> None:
+    """Ignoring who writes costs; reading a given name recovers part of it, inferring from replies the rest."""
+    documents = world.sample_documents(300, seed=23)
+    floor = bayes.bayes_optimal_loss(world, documents)
+    names_only = bayes.writer_agnostic_loss(world, documents, read_names=True)
+    agnostic = bayes.writer_agnostic_loss(world, documents)
+    assert floor + 0.005 < names_only < agnostic - 0.005
+
+
+def test_writer_agnostic_one_episode_anonymous_document_equals_the_floor(world: World) -> None:
+    """With a single anonymous episode there is nothing to infer from: both readers agree."""
+    doc = next(d for d in world.sample_documents(200, seed=5) if not d.named)
+    single = Document(doc.persona, doc.episodes[:1], named=False)
+    assert bayes.writer_agnostic_log_prob(world, single) == pytest.approx(bayes.document_log_prob(world, single))
+
+
+def test_writer_agnostic_rejects_bad_arguments(world: World) -> None:
+    with pytest.raises(ValueError, match="documents is empty"):
+        bayes.writer_agnostic_loss(world, [])
+    doc = world.sample_documents(1, seed=3)[0]
+    with pytest.raises(ValueError, match="read_names=1; expected True or False"):
+        bayes.writer_agnostic_log_prob(world, doc, read_names=1)  # type: ignore[arg-type]

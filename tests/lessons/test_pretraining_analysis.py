@@ -192,3 +192,42 @@ def test_states_table(states, world):
         sampling.states_table(states, "accuracy")
     with pytest.raises(ValueError, match="states"):
         sampling.states_table({})
+
+
+def test_loss_references_order_and_match_the_manifest(world):
+    from helpers.engine.checkpoints import model_name, read_manifest
+
+    ref = sampling.loss_references(world, 0)
+    entry = read_manifest()["models"][model_name(0, world)]
+    assert ref.floor == pytest.approx(entry["bayes_optimal_loss"], abs=1e-5)
+    assert ref.floor < ref.names_only < ref.agnostic
+    assert ref.documents == 2000 and ref.seed == 0
+    with pytest.raises(ValueError, match="seed"):
+        sampling.loss_references(world, -1)
+
+
+def test_share_recovered_arithmetic_and_bad_input():
+    assert sampling.share_recovered(0.34, 0.34, 0.38) == pytest.approx(1.0)
+    assert sampling.share_recovered(0.38, 0.34, 0.38) == pytest.approx(0.0)
+    assert sampling.share_recovered(0.35, 0.34, 0.38) == pytest.approx(0.75)
+    with pytest.raises(ValueError, match="not above floor"):
+        sampling.share_recovered(0.35, 0.38, 0.34)
+    with pytest.raises(ValueError, match="finite"):
+        sampling.share_recovered(float("nan"), 0.34, 0.38)
+
+
+def test_references_table_on_two_seeds(world):
+    from helpers.experiments.curves import seed_losses
+
+    losses = seed_losses().head(2)
+    table = sampling.references_table(world, losses)
+    assert list(table.seed) == list(losses.seed)
+    assert (table.floor < table.network).all() and (table.network < table.names_only).all()
+    expected = (table.agnostic - table.network) / (table.agnostic - table.floor)
+    assert np.allclose(table.recovered, expected)
+    assert (table.recovered > table.recovered_names_only).all()
+    with pytest.raises(ValueError, match="expected rows"):
+        sampling.references_table(world, losses.drop(columns="heldout_loss"))
+    edited = losses.assign(bayes_optimal_loss=losses.bayes_optimal_loss + 0.01)
+    with pytest.raises(ValueError, match="recomputed"):
+        sampling.references_table(world, edited)

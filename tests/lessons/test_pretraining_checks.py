@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from helpers.engine import bayes
-from helpers.engine.checkpoints import read_manifest
 from helpers.lessons.pretraining import checks as check
 from helpers.ui.checks import HINT, PASS, TODO
 
@@ -30,20 +29,70 @@ def test_exercise_1_1(world):
     assert check.exercise_1_1(42).status == HINT
 
 
-def test_lowest_possible_loss_matches_the_manifest():
-    entry = read_manifest()["models"]["pretrained-seed0"]
-    assert check.lowest_possible_loss() == pytest.approx(entry["bayes_optimal_loss"], abs=1e-5)
+def _posterior(prior, likelihoods):
+    weights = prior * np.prod(likelihoods, axis=0)
+    return weights / weights.sum()
 
 
-def test_exercise_1_2():
-    floor = check.lowest_possible_loss()
-    assert check.exercise_1_2(None).status == TODO
-    assert check.exercise_1_2(...).status == TODO
-    assert check.exercise_1_2(floor).status == PASS
-    assert check.exercise_1_2(floor - 0.01).status == HINT
-    assert check.exercise_1_2(floor + 0.01).status == HINT
-    assert check.exercise_1_2("low").status == HINT
-    assert check.exercise_1_2(True).status == HINT
+def _tv(p, q):
+    return 0.5 * np.abs(p - q).sum()
+
+
+def test_exercise_1_2_cases_come_from_the_engine(world):
+    cases = check.posterior_cases(world)
+    assert len(cases) >= 3 and len({c.name for c in cases}) == len(cases)
+    for case in cases:
+        assert case.likelihoods.shape[1] == len(world.personas)
+        assert np.allclose(_posterior(case.prior, case.likelihoods), case.expected)
+    # the cases tell a missing prior, a missing normalisation and a sum over episodes apart from the right answer
+    assert any(not np.allclose(c.expected, c.likelihoods.prod(0) / c.likelihoods.prod(0).sum()) for c in cases)
+    assert any(c.likelihoods.shape[0] > 1 for c in cases)
+    pairs = check.tv_cases(world)
+    assert any(tv > 0 for *_, tv in pairs) and any(tv == 0 for *_, tv in pairs)
+    for _, p, q, tv in pairs:
+        assert _tv(p, q) == pytest.approx(tv)
+
+
+def test_exercise_1_2_passes_the_right_functions_and_not_attempted_stubs():
+    assert check.exercise_1_2(_posterior, _tv).status == PASS
+    assert check.exercise_1_2(lambda prior, lik: list(_posterior(prior, lik)), lambda p, q: np.array(_tv(p, q))
+                              ).status == PASS
+    assert check.exercise_1_2().status == TODO
+    assert check.exercise_1_2(None, None).status == TODO
+    assert check.exercise_1_2(..., ...).status == TODO
+    assert check.exercise_1_2(lambda prior, lik: None, lambda p, q: None).status == TODO
+    assert check.exercise_1_2(_posterior, None).status == HINT   # half done is not a pass
+
+
+@pytest.mark.parametrize("posterior, words", [
+    (lambda prior, lik: prior * np.prod(lik, axis=0), "sums to"),
+    (lambda prior, lik: np.prod(lik, axis=0) / np.prod(lik, axis=0).sum(), "prior is missing"),
+    (lambda prior, lik: prior * lik.sum(0) / (prior * lik.sum(0)).sum(), "added"),
+    (lambda prior, lik: np.prod(lik, axis=1), "shape"),
+    (lambda prior, lik: prior, "wrong for"),
+    (lambda prior, lik: 1 / 0, "ZeroDivisionError"),
+    (lambda prior, lik: "abc", "array of numbers"),
+    ("not a function", "should be a function"),
+])
+def test_exercise_1_2_wrong_posteriors_get_their_hint(capsys, posterior, words):
+    result = check.exercise_1_2(posterior, _tv)
+    assert result.status == HINT and words in result.message
+    assert "TV: correct" in result.message
+
+
+@pytest.mark.parametrize("tv, words", [
+    (lambda p, q: np.abs(p - q).sum(), "HALF"),
+    (lambda p, q: np.max(np.abs(p - q)), "largest single difference"),
+    (lambda p, q: 0.3, "wrong for"),
+    (lambda p, q: "x", "could not convert"),
+    (lambda p, q: p - q, "expected a number"),
+    (lambda p, q: [][0], "IndexError"),
+    (3, "should be a function"),
+])
+def test_exercise_1_2_wrong_distances_get_their_hint(tv, words):
+    result = check.exercise_1_2(_posterior, tv)
+    assert result.status == HINT and words in result.message
+    assert "posterior: correct" in result.message
 
 
 def test_exercise_1_3(world):

@@ -69,6 +69,20 @@ def test_loss_curve_figure():
         pp.loss_curve_figure(curve.drop(columns="train_loss"), 0.33)
 
 
+def test_loss_curve_figure_with_the_writer_agnostic_line():
+    curve = curves.load_curve()
+    fig = pp.loss_curve_figure(curve, 0.33, 0.34, agnostic_loss=0.38)
+    _labelled(fig)
+    names = [t.name for t in fig.data]
+    assert len(fig.data) == 5 and any("writer-agnostic" in n for n in names)
+    agnostic = next(t for t in fig.data if "writer-agnostic" in t.name)
+    assert list(agnostic.y) == [0.38, 0.38] and agnostic.line.dash == "dot"
+    with pytest.raises(ValueError, match="agnostic_loss"):
+        pp.loss_curve_figure(curve, 0.33, agnostic_loss=0.30)
+    with pytest.raises(ValueError, match="agnostic_loss"):
+        pp.loss_curve_figure(curve, 0.33, agnostic_loss=float("nan"))
+
+
 def test_seed_losses_figure():
     table = curves.seed_losses()
     fig = pp.seed_losses_figure(table)

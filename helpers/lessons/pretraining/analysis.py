@@ -5,6 +5,9 @@ Lesson 1 looks at a pretrained network three ways:
 - :func:`next_token_distribution`: the probability of every possible next word after a text (the raw autocomplete);
 - :func:`sample_completion` / :func:`completion_table`: text written by drawing one word at a time at a
   temperature, from a seeded ``torch.Generator`` (the same seed always writes the same words);
+- :func:`loss_references` / :func:`references_table`: the held-out loss of the network between two exact
+  readers of the same documents, the Bayes-optimal one (who infers the writer) and a writer-agnostic one (who
+  never does), and the share of the difference the network recovers;
 - :func:`incontext_view` / :func:`incontext_states`: the network's distribution over a new reply after ``k``
   earlier episodes by one character, beside the exact Bayesian predictive and the Bayesian posterior over
   characters (Shanahan et al. 2023's "20 questions" picture). The states are precomputed in one batched pass,
@@ -25,8 +28,9 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from helpers.engine import bayes, evals
+from helpers.engine import bayes, evals, seeds
 from helpers.engine.model import TinyGPT
+from helpers.engine.training import PretrainConfig
 from helpers.engine.world import NEUTRAL, PRETRAINING_LABEL, Episode, World
 
 #: The token that ends every reply: sampling stops there.
@@ -153,6 +157,65 @@ def completion_table(model: TinyGPT, world: World, task: str, temperatures: Sequ
         for i, reply in enumerate(sample_completions(model, world, text, temperature, n, seed)):
             rows.append({"temperature": float(temperature), "sample": i + 1, "completion": reply,
                          "known reply": known_reply(world, task, reply)})
+    return pd.DataFrame(rows)
+
+
+# ----- the loss against two exact readers -----
+@dataclass(frozen=True)
+class LossReferences:
+    """Exact losses (nats per token) of three readers of one seed's held-out documents.
+
+    ``floor`` is the Bayes-optimal reader (:func:`helpers.engine.bayes.bayes_optimal_loss`); ``agnostic`` knows
+    the generator but predicts every reply from the prior mixture over characters, never inferring the writer;
+    ``names_only`` is the same reader when it also reads the writer's name in named documents
+    (:func:`helpers.engine.bayes.writer_agnostic_loss`). All three score the tokens the network's held-out loss
+    scores.
+    """
+
+    seed: int
+    documents: int
+    floor: float
+    names_only: float
+    agnostic: float
+
+
+def loss_references(world: World, seed: int) -> LossReferences:
+    """The three exact readers on the held-out documents of pretraining seed ``seed`` (a fraction of a second)."""
+    seed = _check_seed(seed)
+    n = PretrainConfig().heldout_documents
+    docs = world.sample_documents(n, seeds.heldout_documents(seed))
+    return LossReferences(seed, n, bayes.bayes_optimal_loss(world, docs),
+                          bayes.writer_agnostic_loss(world, docs, read_names=True),
+                          bayes.writer_agnostic_loss(world, docs))
+
+
+def share_recovered(network: float, floor: float, baseline: float) -> float:
+    """The share of ``baseline - floor`` the network's loss recovers: 1 at the floor, 0 at the baseline."""
+    values = [network, floor, baseline]
+    if not all(isinstance(v, (int, float, np.floating)) and np.isfinite(v) for v in values):
+        raise ValueError(f"losses {values}; expected three finite numbers (nats per token)")
+    if baseline - floor <= 1e-12:
+        raise ValueError(f"baseline={baseline!r} is not above floor={floor!r}; expected a baseline loss above it")
+    return float((baseline - network) / (baseline - floor))
+
+
+def references_table(world: World, losses: pd.DataFrame) -> pd.DataFrame:
+    """Per seed (``helpers.experiments.curves.seed_losses``): the two writer-agnostic losses beside the network's
+    and the floor, and the share of each baseline's excess over the floor the network recovers."""
+    needed = {"seed", "heldout_loss", "bayes_optimal_loss"}
+    if not needed <= set(losses.columns) or losses.empty:
+        raise ValueError(f"losses with columns {sorted(losses.columns)}; expected rows with at least {sorted(needed)}")
+    rows = []
+    for seed, network, manifest_floor in losses[["seed", "heldout_loss", "bayes_optimal_loss"]].itertuples(
+            index=False):
+        ref = loss_references(world, int(seed))
+        if abs(ref.floor - manifest_floor) > 1e-5:   # the manifest rounds to 6 decimals
+            raise ValueError(f"seed {seed}: floor {ref.floor:.6f} recomputed, {manifest_floor:.6f} in the table; "
+                             "expected the same held-out documents (were the world tables edited?)")
+        rows.append({"seed": int(seed), "network": float(network), "floor": ref.floor,
+                     "names_only": ref.names_only, "agnostic": ref.agnostic,
+                     "recovered": share_recovered(float(network), ref.floor, ref.agnostic),
+                     "recovered_names_only": share_recovered(float(network), ref.floor, ref.names_only)})
     return pd.DataFrame(rows)
 
 

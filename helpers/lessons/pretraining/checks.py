@@ -6,23 +6,21 @@ tables if a reader edits them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from helpers.engine import bayes, seeds
-from helpers.engine.training import PretrainConfig
-from helpers.engine.world import NEUTRAL, Document, World, load_world
-from helpers.ui.checks import Verdict, as_number, run_check
+from helpers.engine import bayes, evals
+from helpers.engine.world import NEUTRAL, Document, Episode, World, load_world
+from helpers.ui.checks import HINT, PASS, TODO, Verdict, as_number, run_check, verdict
 
 #: The seed stream of exercise 1's document (never used for training or evaluation).
 EXERCISE_SEED = 4_000_001
 #: The cheating reply of exercise 3.
 CHEAT_REPLY = "exit_early"
-#: The training seed whose held-out documents exercise 2 is about.
-LOSS_SEED = 0
-LOSS_TOLERANCE = 1e-3
 PROBABILITY_TOLERANCE = 0.005
 
 
@@ -67,33 +65,140 @@ def exercise_1_1(answer: Any) -> Verdict:
     return run_check(answer, judge, f"set my_guess to a character's name, one of {list(world.personas)}")
 
 
-# ----- exercise 2: the lowest loss possible -----
-@lru_cache(maxsize=1)
-def lowest_possible_loss() -> float:
-    """The Bayes-optimal loss on seed 0's held-out documents (nats per token), computed from the tables."""
-    world = _world()
-    docs = world.sample_documents(PretrainConfig().heldout_documents, seeds.heldout_documents(LOSS_SEED))
-    return bayes.bayes_optimal_loss(world, docs)
+# ----- exercise 2: build Bayes' rule and total variation yourself -----
+@dataclass(frozen=True)
+class PosteriorCase:
+    """One test of a student's posterior: a prior, ``likelihoods[i, c] = P(reply i | character c)``, the answer."""
+
+    name: str
+    prior: np.ndarray
+    likelihoods: np.ndarray
+    expected: np.ndarray
 
 
-def exercise_1_2(answer: Any) -> Verdict:
-    """The lowest cross-entropy any model can reach on seed 0's held-out documents."""
-    expected = lowest_possible_loss()
+def _likelihood_rows(world: World, episodes: Sequence[Episode | tuple[str, str, int]]) -> np.ndarray:
+    """``rows[i, c] = P(reply of episode i | character c)``: one row per episode."""
+    observations = [(e.task, e.note, e.candidate) if isinstance(e, Episode) else e for e in episodes]
+    rows = [world.likelihood(task, note)[:, candidate] for task, note, candidate in observations]
+    return np.array(rows, dtype=float).reshape(len(rows), len(world.personas))
 
-    def judge(value: Any) -> tuple[bool, str, str]:
-        got = as_number(value)
-        if abs(got - expected) <= LOSS_TOLERANCE:
-            return True, (f"{got:.4f} nats per token: the documents' own randomness (which character, which task, "
-                          "which reply), which no model can predict away."), ""
-        if got < expected:
-            return False, "", (f"{got:.4f} is below what is possible: no model can beat the true generator on average. "
-                               "Use bayes.bayes_optimal_loss on the held-out documents (their seed is "
-                               "seeds.heldout_documents(0), from helpers.engine, and there are "
-                               "PretrainConfig().heldout_documents of them).")
-        return False, "", (f"{got:.4f} is above the floor: is it a network's loss? The floor is the loss of exact "
-                           "Bayes: bayes.bayes_optimal_loss(world, documents) on seed 0's held-out documents.")
 
-    return run_check(answer, judge, "set lowest_loss to a number of nats per token")
+def posterior_cases(world: World | None = None) -> list[PosteriorCase]:
+    """The cases a student's posterior is checked on; every expected answer is ``bayes.posterior``'s."""
+    world = world or _world()
+    doc = exercise_document(world)
+    engineer = next(d for d in world.sample_documents(400, EXERCISE_SEED + 1)
+                    if d.persona == "engineer" and len(d.episodes) >= 2)
+    uniform = np.full(len(world.personas), 1 / len(world.personas))
+    cases = [("exercise 1's document", world.prior, doc.episodes),
+             ("one cheat, no note", world.prior, [cheat_episode(world, NEUTRAL)]),
+             ("two of the engineer's replies", world.prior, engineer.episodes[:2]),
+             ("exercise 1's document, uniform prior", uniform, doc.episodes)]
+    return [PosteriorCase(name, np.array(prior, dtype=float), _likelihood_rows(world, episodes),
+                          bayes.posterior(world, episodes, prior=prior)) for name, prior, episodes in cases]
+
+
+def tv_cases(world: World | None = None) -> list[tuple[str, np.ndarray, np.ndarray, float]]:
+    """(name, p, q, ``evals.total_variation(p, q)``) for next-reply distributions of the world."""
+    world = world or _world()
+    doc = exercise_document(world)
+    prior_goals = bayes.predictive(world, world.prior, "goals")
+    after_doc = bayes.predictive(world, bayes.posterior(world, doc.episodes), "goals")
+    helper, villain = (world.likelihood("goals", NEUTRAL)[world.persona_index(p)] for p in ("helper", "villain"))
+    coding = [bayes.predictive(world, world.prior, "coding", note) for note in (NEUTRAL, "please-hack")]
+    pairs = [("goals: prior vs after exercise 1's document", prior_goals, after_doc),
+             ("goals: helper vs villain", helper, villain),
+             ("coding: no note vs please-hack", coding[0], coding[1]),
+             ("a distribution and itself", prior_goals, prior_goals)]
+    return [(name, p, q, evals.total_variation(p, q)) for name, p, q in pairs]
+
+
+def _close(got: Any, expected: np.ndarray | float) -> bool:
+    got = np.asarray(got, dtype=float)
+    return got.shape == np.shape(expected) and bool(np.allclose(got, expected, atol=1e-6))
+
+
+def _judge_posterior(fn: Any) -> tuple[str, str]:
+    """("pass" | "todo" | "hint", message) for a student's posterior(prior, likelihoods)."""
+    if not callable(fn):
+        return "hint", "my_posterior should be a function of (prior, likelihoods)."
+    for case in posterior_cases():
+        try:
+            got = fn(case.prior.copy(), case.likelihoods.copy())
+        except Exception as err:  # a student's code may fail in any way: say where
+            return "hint", f"my_posterior raised {type(err).__name__}: {err} (case: {case.name})."
+        if got is None:
+            return "todo", "my_posterior returns None: write its body"
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            return "hint", f"my_posterior returned {type(got).__name__}; expected an array of numbers ({case.name})."
+        if got.shape != case.expected.shape:
+            return "hint", (f"my_posterior returned shape {got.shape} for {case.name}; expected one number per "
+                            f"character, shape {case.expected.shape}. Multiply over the episodes (axis 0).")
+        if _close(got, case.expected):
+            continue
+        if got.sum() > 0 and _close(got / got.sum(), case.expected):
+            return "hint", (f"right shape, but it sums to {got.sum():.3g}, not 1 ({case.name}): the posterior is "
+                            "prior x likelihood divided by the sum of prior x likelihood over the characters.")
+        unnormalised = np.prod(case.likelihoods, axis=0)
+        if unnormalised.sum() > 0 and _close(got, unnormalised / unnormalised.sum()):
+            return "hint", (f"the prior is missing ({case.name}): multiply the likelihoods by prior[c] before "
+                            "normalising.")
+        summed = case.prior * case.likelihoods.sum(axis=0)
+        if summed.sum() > 0 and _close(got, summed / summed.sum()):
+            return "hint", (f"the episodes' likelihoods are added ({case.name}): independent episodes multiply, "
+                            "np.prod(likelihoods, axis=0).")
+        return "hint", (f"wrong for {case.name}: posterior[c] = prior[c] x prod_i likelihoods[i, c], divided by "
+                        "its sum over c.")
+    return "pass", "correct, it agrees with bayes.posterior on every case"
+
+
+def _judge_tv(fn: Any) -> tuple[str, str]:
+    """("pass" | "todo" | "hint", message) for a student's total variation tv(p, q)."""
+    if not callable(fn):
+        return "hint", "my_tv should be a function of (p, q)."
+    for name, p, q, expected in tv_cases():
+        try:
+            got = fn(p.copy(), q.copy())
+        except Exception as err:  # a student's code may fail in any way: say where
+            return "hint", f"my_tv raised {type(err).__name__}: {err} (case: {name})."
+        if got is None:
+            return "todo", "my_tv returns None: write its body."
+        try:
+            value = as_number(float(np.asarray(got, dtype=float)) if np.size(got) == 1 else got, "my_tv's result")
+        except (TypeError, ValueError) as err:
+            return "hint", f"{err} ({name})."
+        if abs(value - expected) <= 1e-6:
+            continue
+        if expected > 0 and abs(value - 2 * expected) <= 1e-6:
+            return "hint", (f"twice the expected value ({name}): total variation is HALF the summed absolute "
+                            "differences, so it runs from 0 to 1.")
+        if abs(value - float(np.max(np.abs(p - q)))) <= 1e-6:
+            return "hint", f"that is the largest single difference ({name}); sum the absolute differences, then halve."
+        return "hint", f"wrong for {name}: TV(p, q) = 0.5 x sum over replies of |p - q|."
+    return "pass", "correct, it agrees with evals.total_variation on every case"
+
+
+def exercise_1_2(my_posterior: Any = None, my_tv: Any = None) -> Verdict:
+    """A student's posterior(prior, likelihoods) and total variation tv(p, q), against the engine's on a few cases."""
+    stub = ("write the bodies of my_posterior(prior, likelihoods) and my_tv(p, q), then run "
+            "check.exercise_1_2(my_posterior, my_tv)")
+    missing = [answer is None or answer is Ellipsis for answer in (my_posterior, my_tv)]
+    if all(missing):
+        return verdict(TODO, stub)
+    results = [("todo", "not written yet") if missing[0] else _judge_posterior(my_posterior),
+               ("todo", "not written yet") if missing[1] else _judge_tv(my_tv)]
+    statuses = [status for status, _ in results]
+    message = " · ".join(f"{part}: {text.rstrip('.')}." for part, (_, text) in zip(("posterior", "TV"), results,
+                                                                                     strict=True))
+    if statuses == ["pass", "pass"]:
+        n_post, n_tv = len(posterior_cases()), len(tv_cases())
+        return verdict(PASS, f"both agree with the engine ({n_post} posteriors, {n_tv} distances). This is all "
+                             "exact Bayes does in section 4: Bayes' rule for who is writing, then a mixture.")
+    if statuses == ["todo", "todo"]:
+        return verdict(TODO, stub)
+    return verdict(HINT, message)
 
 
 # ----- exercise 3: one cheat, two framings -----

@@ -72,15 +72,19 @@ def prior_figure(world: World) -> go.Figure:
 
 # ----- pretraining -----
 def loss_curve_figure(curve: pd.DataFrame, bayes_loss: float, heldout_loss: float | None = None,
-                      window: int = SMOOTHING) -> go.Figure:
+                      window: int = SMOOTHING, agnostic_loss: float | None = None) -> go.Figure:
     """Training loss per step (faint), its running mean, and the Bayes-optimal floor (dashed).
 
     ``heldout_loss``, if given, is drawn as a marker at the last step: the loss of the finished network on
-    documents it never saw, measured on the same documents as the floor.
+    documents it never saw, measured on the same documents as the floor. ``agnostic_loss``, if given, is a
+    second reference line (dotted): the exact loss, on the same documents, of a reader that knows the generator
+    but never infers the writer (:func:`helpers.engine.bayes.writer_agnostic_loss`).
     """
     check_columns(curve, ["step", "train_loss"], "curve")
     if not np.isfinite(bayes_loss) or bayes_loss <= 0:
         raise ValueError(f"bayes_loss={bayes_loss!r}; expected a positive loss in nats per token")
+    if agnostic_loss is not None and (not np.isfinite(agnostic_loss) or agnostic_loss < bayes_loss):
+        raise ValueError(f"agnostic_loss={agnostic_loss!r}; expected a loss at or above the floor {bayes_loss!r}")
     steps = curve["step"].to_numpy()
     fig = go.Figure()
     fig.add_scatter(x=steps, y=curve["train_loss"], mode="lines", name="training loss (one batch)",
@@ -89,6 +93,10 @@ def loss_curve_figure(curve: pd.DataFrame, bayes_loss: float, heldout_loss: floa
                     name=f"training loss (mean of {window} steps)", line=dict(color=NETWORK_COLOR, width=3))
     fig.add_scatter(x=[steps[0], steps[-1]], y=[bayes_loss, bayes_loss], mode="lines",
                     name="Bayes-optimal floor (held-out documents)", line=dict(color="#000000", dash="dash"))
+    if agnostic_loss is not None:
+        fig.add_scatter(x=[steps[0], steps[-1]], y=[agnostic_loss, agnostic_loss], mode="lines",
+                        name="writer-agnostic reader (held-out documents)",
+                        line=dict(color=PRIOR_COLOR, dash="dot", width=2))
     if heldout_loss is not None:
         fig.add_scatter(x=[steps[-1]], y=[heldout_loss], mode="markers", name="network, held-out documents",
                         marker=dict(color=NETWORK_COLOR, symbol="star", size=14, line=dict(color="white", width=1)))
