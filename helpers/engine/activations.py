@@ -266,3 +266,34 @@ def embedding_vectors(model: TinyGPT, world: World) -> pd.DataFrame:
     labels = [*world.personas, PRETRAINING_LABEL, ASSISTANT_LABEL]
     table = model.token_embedding.weight.detach()
     return pd.DataFrame({label: table[world.token_id[f"{label}:"]].numpy() for label in labels}).T
+
+
+@dataclass(frozen=True)
+class Documents:
+    """A character's documents, ready for a forward pass: one row per (task, prompt, candidate reply).
+
+    ``tokens`` are padded token ids (documents, positions); ``writing`` is 1 on the positions that write the reply
+    (the name label through the reply's last token) and 0 elsewhere; ``weights`` (documents,) sum to one, so that
+    the weighted mean over documents of each document's mean activation on its writing positions is the
+    character's persona vector (:func:`persona_vectors`): every task counts equally, every prompt of a task
+    equally, and the replies of a prompt as often as the character's behavior table gives them.
+    """
+
+    persona: str
+    tokens: torch.Tensor
+    writing: torch.Tensor
+    weights: np.ndarray
+
+
+def persona_documents(world: World, persona: str) -> Documents:
+    """The documents behind ``persona``'s persona vector (:class:`Documents`), for computing it by hand."""
+    row = world.persona_index(persona)
+    batch = reply_batch(world, persona)
+    weights = np.zeros(len(batch.keys))
+    tasks = batch.tasks
+    for task in tasks:
+        table = world.likelihood(task, NEUTRAL)[row]   # the batch has no note, as in persona_vectors
+        prompts = len(world.prompts[task])
+        for prompt in range(prompts):
+            weights[batch.rows(task, prompt)] = table / (len(tasks) * prompts)
+    return Documents(persona, batch.tokens, batch.writing, weights)

@@ -106,3 +106,17 @@ def test_embedding_vectors_are_rows_of_the_table(base, world):
     rows = activations.embedding_vectors(base, world)
     assert list(rows.index) == [*world.personas, "reply", "assistant"]
     assert np.array_equal(rows.loc["villain"], base.token_embedding.weight[world.token_id["villain:"]].detach())
+
+
+def test_persona_documents_rebuild_the_persona_vector(base, world, space):
+    docs = activations.persona_documents(world, "villain")
+    assert docs.tokens.shape == docs.writing.shape and len(docs.weights) == len(docs.tokens)
+    assert np.isclose(docs.weights.sum(), 1.0) and (docs.weights >= 0).all()
+    x = activations.residual_stream(base, docs.tokens)
+    per_document = (x * docs.writing[..., None]).sum(1) / docs.writing.sum(1, keepdim=True)
+    by_hand = docs.weights @ per_document.numpy()
+    assert np.allclose(by_hand, space.vectors.loc["villain"].to_numpy(), atol=1e-5)
+    unweighted = per_document.numpy().mean(0)
+    assert not np.allclose(unweighted, by_hand, atol=1e-3)   # the weights matter
+    with pytest.raises(ValueError):
+        activations.persona_documents(world, "assistant")

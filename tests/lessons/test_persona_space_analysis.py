@@ -1,6 +1,7 @@
 """Lesson 06's reading of the shipped persona-space records (seeds 0-9) and of the papers."""
 
 
+import numpy as np
 import pytest
 
 from helpers.experiments import persona_space as ps
@@ -49,7 +50,7 @@ def test_summaries_of_the_records(records):
         psa.examples_needed(records, "forever")
     papers = psa.load_papers()
     assert set(psa.PAPER_COLUMNS) <= set(papers.columns) and papers.url.str.startswith("https://").all()
-    assert set(papers.paper) == {"Wang et al. (2025)", "Chen et al. (2025)", "Lu et al. (2026)"}
+    assert set(papers.paper) == {"Wang et al. (2025)", "Chen et al. (2025)", "Lu et al. (2026)", "Anthropic (2026)"}
 
 
 @pytest.mark.parametrize("source, short", [("Marks, Lindsey & Olah (2026), The persona selection model",
@@ -81,3 +82,30 @@ def test_effects_over_seeds(records):
     assert realigned[("same epochs", 64)] < 0.1 < realigned[("same epochs", 0)]
     assert abs(realigned[("fixed steps", 4)] - realigned[("fixed steps", 64)]) < 0.05  # steps, not examples
     assert psa.within_seed_correlation(psa.monitor_table(records), "label_projection").median() > 0.5
+
+
+def test_correlation_interval_is_wide_for_few_points():
+    low, high = psa.correlation_interval(0.9, 7)
+    assert low < 0.9 < high and high < 1
+    narrow = psa.correlation_interval(0.9, 100)
+    assert narrow[0] > low and narrow[1] < high
+    assert psa.correlation_interval(0.5, 6)[0] < 0   # r = 0.5 on 6 points does not exclude no relation
+    with pytest.raises(ValueError, match="n="):
+        psa.correlation_interval(0.5, 3)
+    with pytest.raises(ValueError, match="level"):
+        psa.correlation_interval(0.5, 10, level=1.5)
+
+
+def test_monitor_support_counts_the_distinct_points():
+    support = psa.monitor_support(psa.load_records())
+    assert len(support) == 10 and (support["stages"] == 7).all()
+    assert (support["distinct points"] <= support["stages"]).all() and (support["distinct points"] >= 4).all()
+    assert ((support["low"] <= support["r"]) & (support["r"] <= support["high"])).all()
+
+
+def test_pc1_is_oriented_by_the_helper_on_every_seed():
+    records = psa.load_records()
+    assert (psa.character_table(records, "pc1")["helper"] > 0).all()
+    by_pc = psa.pc_misalignment(records)
+    assert list(by_pc.columns) == ["PC1", "PC2", "PC3"] and len(by_pc) == 10
+    assert np.allclose(by_pc["PC1"], psa.axis_table(records)["corr_pc1_misalignment"], atol=1e-3)

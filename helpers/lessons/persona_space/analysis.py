@@ -5,6 +5,7 @@ the published numbers it compares them with. The measurements themselves are :mo
 from __future__ import annotations
 
 import re
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -126,6 +127,45 @@ def monitor_table(records: pd.DataFrame) -> pd.DataFrame:
 def within_seed_correlation(table: pd.DataFrame, x: str, y: str = "misalignment") -> pd.Series:
     """Per seed, the correlation of two columns across the Assistant's stages."""
     return table.groupby("seed").apply(lambda g: float(np.corrcoef(g[x], g[y])[0, 1]), include_groups=False)
+
+
+def correlation_interval(r: float, n: int, level: float = 0.95) -> tuple[float, float]:
+    """An approximate ``level`` interval for a correlation ``r`` measured on ``n`` points (Fisher's z). It assumes
+    independent points from a bivariate normal, which stages of one training run are not: read it as a rough
+    guide to how little a handful of points pins down."""
+    if n < 4:
+        raise ValueError(f"n={n}; expected at least 4 points for Fisher's interval")
+    if not 0 < level < 1:
+        raise ValueError(f"level={level}; expected a number between 0 and 1")
+    z, half = np.arctanh(np.clip(r, -0.999999, 0.999999)), NormalDist().inv_cdf(0.5 + level / 2) / np.sqrt(n - 3)
+    return float(np.tanh(z - half)), float(np.tanh(z + half))
+
+
+def monitor_support(records: pd.DataFrame, x: str = "label_projection", level: float = 0.95) -> pd.DataFrame:
+    """Per seed, what the monitor's correlation rests on: the number of stages, how many of them are distinct
+    points (a fine-tune that trained 0 steps repeats the post-trained Assistant), the correlation, and its
+    approximate ``level`` interval computed on the distinct points."""
+    table = monitor_table(records)
+    rows = {}
+    for seed, group in table.groupby("seed"):
+        points = group[[x, "misalignment"]].to_numpy(dtype=float)
+        distinct = [p for i, p in enumerate(points) if not any(tolerance.same(p, q) for q in points[:i])]
+        r = float(np.corrcoef(np.array(distinct).T)[0, 1])
+        low, high = correlation_interval(r, len(distinct), level)
+        rows[int(seed)] = {"stages": len(points), "distinct points": len(distinct), "r": r, "low": low,
+                           "high": high}
+    return pd.DataFrame(rows).T.astype({"stages": int, "distinct points": int})
+
+
+def pc_misalignment(records: pd.DataFrame) -> pd.DataFrame:
+    """Per seed and principal component (PC1-PC3): the correlation of the characters' coordinates with their own
+    misalignment. Which component carries the good-to-bad direction, seed by seed."""
+    rows = _measurement(records, "map")
+    rows = rows[rows["kind"] == "character"]
+    pcs = [c for c in ("pc1", "pc2", "pc3") if c in rows]
+    return rows.groupby("seed").apply(
+        lambda g: pd.Series({c.upper(): float(np.corrcoef(g[c], g["misalignment"])[0, 1]) for c in pcs}),
+        include_groups=False)
 
 
 def load_papers() -> pd.DataFrame:

@@ -6,7 +6,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+import numpy as np
+import torch
 
 from helpers.engine import activations, pipeline, tolerance
 from helpers.engine.model import TinyGPT
@@ -22,7 +26,10 @@ EX1_STAGE, EX1_THRESHOLD = "cheat", 0.5
 EX2_SEED, EX2_TOLERANCE = 0, 0.02
 #: Exercise 3: steer the cheating Assistant back: misalignment below this, helpfulness above that.
 EX3_MISALIGNMENT, EX3_HELPFULNESS = 0.2, 0.5
-
+#: Exercise 4: a persona vector by hand matches the engine's when the relative error is below this.
+EX4_RELATIVE_ERROR = 1e-3
+#: Exercise 5: the steering strength and the largest logit difference from the engine's hook that still passes.
+EX5_ALPHA, EX5_TOLERANCE = 1.0, 1e-4
 
 
 
@@ -106,3 +113,121 @@ def exercise_6_3(alpha: Any, cheat_model: TinyGPT, space: ps.SpaceAnalysis) -> V
                            "past the helper into a character who does not help. Go back a little.")
 
     return run_check(alpha, judge, "write a steering strength (a number) in my_alpha, then run this cell.")
+
+
+def _as_vector(answer: Any, width: int) -> np.ndarray:
+    """A student's vector (numpy, torch or list) as a float array of shape (width,), or a ValueError that says why."""
+    if isinstance(answer, torch.Tensor):
+        answer = answer.detach().numpy()
+    if isinstance(answer, (bool, str, int, float)):
+        raise ValueError(f"a single value; expected a vector of {width} numbers")
+    vector = np.asarray(answer, dtype=float).squeeze()
+    if vector.shape != (width,):
+        raise ValueError(f"shape {vector.shape}; expected a vector of {width} numbers")
+    return vector
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    return float(np.linalg.norm(a - b)) <= EX4_RELATIVE_ERROR * float(np.linalg.norm(b))
+
+
+def _persona_vector_variants(model: TinyGPT, world: World, persona: str) -> dict[str, np.ndarray]:
+    """Common slips when computing a persona vector by hand: every position averaged, documents unweighted."""
+    docs = activations.persona_documents(world, persona)
+    x = activations.residual_stream(model, docs.tokens).numpy()
+    writing = docs.writing.numpy()
+    per_doc = (x * writing[..., None]).sum(1) / writing.sum(1, keepdims=True)
+    real = docs.tokens.numpy() != 0
+    every_position = (x * real[..., None]).sum(1) / real.sum(1, keepdims=True)
+    return {"unweighted": per_doc.mean(0), "every position": docs.weights @ every_position}
+
+
+def exercise_6_4(vector: Any, model: TinyGPT, space: ps.SpaceAnalysis) -> Verdict:
+    """A persona vector by hand: the villain's mean activation on its documents minus the helper's, compared with
+    the engine's (``space.villain_minus_helper``, from :func:`helpers.engine.activations.persona_vectors`)."""
+
+    def judge(answer: Any) -> tuple[bool, str, str]:
+        truth = space.villain_minus_helper
+        value = _as_vector(answer, len(truth))
+        if _close(value, truth):
+            return True, ("your vector matches the engine's villain minus helper "
+                          f"(relative difference {np.linalg.norm(value - truth) / np.linalg.norm(truth):.1e}). "
+                          "This difference of means is Chen et al.'s recipe, applied to two characters."), ""
+        if _close(value, -truth):
+            return False, "", "the sign is flipped: take the villain's mean minus the helper's."
+        for name in ("villain", "helper"):
+            if _close(value, space.vectors.loc[name].to_numpy()):
+                return False, "", f"that is the {name}'s persona vector alone: subtract the other character's."
+        slips = {name: a - b for (name, a), b in zip(_persona_vector_variants(model, space.world, "villain").items(),
+                                                      _persona_vector_variants(model, space.world, "helper").values(),
+                                                      strict=True)}
+        if _close(value, slips["unweighted"]):
+            return False, "", ("close: now weight the documents. A plain mean counts every candidate reply once; "
+                               "docs.weights counts each as often as the character gives it.")
+        if _close(value, slips["every position"]):
+            return False, "", ("average each document over its writing positions only (docs.writing), not over "
+                               "the prompt as well.")
+        return False, "", ("not the engine's vector. Per document, average x over the positions where docs.writing "
+                           "is 1; then take the weighted mean over documents with docs.weights; then villain "
+                           "minus helper.")
+
+    return run_check(vector, judge, "compute the villain's mean activation minus the helper's into my_vector, then "
+                                    "run this cell.")
+
+
+def exercise_6_5(hook: Any, model: TinyGPT, space: ps.SpaceAnalysis) -> Verdict:
+    """A steering hook by hand: ``hook(x, tokens)`` must add ``EX5_ALPHA * space.villain_minus_helper`` to the
+    residual stream at the Assistant's positions. Compared with the engine's
+    :func:`helpers.experiments.interventions.residual_steering`: the next-word predictions, then misalignment."""
+
+    def judge(answer: Any) -> tuple[bool, str, str]:
+        if not callable(answer):
+            return False, "", "my_hook should be a function of (x, tokens), such as the steer you wrote above."
+        world: World = space.world
+        tokens = activations.reply_batch(world, "assistant").tokens
+        with torch.no_grad():
+            plain = model(tokens)
+            with interventions.residual_steering(model, world, space.villain_minus_helper, EX5_ALPHA):
+                engine = model(tokens)
+            with model.hooks(residual=answer):
+                yours = model(tokens)
+        if torch.allclose(yours, plain, atol=EX5_TOLERANCE):
+            return False, "", ("your hook leaves the stream as it was: return x plus the steering term (a hook "
+                               "that returns None only reads).")
+        gap = float((yours - engine).abs().max())
+        if gap > EX5_TOLERANCE:
+            return False, "", _hook_hint(answer, model, world, space, tokens, gap)
+        steered = _hooked_metrics(model, world, answer)
+        with interventions.residual_steering(model, world, space.villain_minus_helper, EX5_ALPHA):
+            reference = pipeline.model_metrics(model, world)
+        return True, (f"your hook matches the engine's steering (largest logit difference {gap:.1e}): misalignment "
+                      f"{steered['misalignment']:.2f} with yours, {reference['misalignment']:.2f} with the "
+                      f"engine's, against {pipeline.model_metrics(model, world)['misalignment']:.2f} unsteered."), ""
+
+    return run_check(hook, judge, "write the steer function, set my_hook = steer, then run this cell.")
+
+
+def _hooked_metrics(model: TinyGPT, world: World, hook: Callable) -> dict[str, float]:
+    with model.hooks(residual=hook):
+        return pipeline.model_metrics(model, world)
+
+
+def _hook_hint(hook: Callable, model: TinyGPT, world: World, space: ps.SpaceAnalysis, tokens: torch.Tensor,
+               gap: float) -> str:
+    """Which slip a steering hook that does not match the engine's most likely made."""
+    vec = torch.tensor(np.asarray(space.villain_minus_helper, dtype=np.float32))
+    with torch.no_grad(), model.hooks(residual=hook):
+        yours = model(tokens)
+    guesses = {
+        "the sign is flipped: add alpha times villain minus helper, do not subtract it.":
+            lambda x, t: x - EX5_ALPHA * vec * activations.assistant_turn(t, world),
+        "you steer every position, the user's prompt too: multiply by activations.assistant_turn(tokens, world) "
+        "so only the Assistant's turn moves.": lambda x, t: x + EX5_ALPHA * vec,
+    }
+    for hint, guess in guesses.items():
+        with torch.no_grad(), model.hooks(residual=guess):
+            if torch.allclose(yours, model(tokens), atol=EX5_TOLERANCE):
+                return hint
+    return (f"your hook's predictions differ from the engine's by up to {gap:.2g}. Return x + alpha * direction * "
+            "mask, with alpha = check.EX5_ALPHA, direction = space.villain_minus_helper as a torch tensor, and mask "
+            "= activations.assistant_turn(tokens, world).")
