@@ -14,7 +14,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers import PROJECT_ROOT
 from helpers.publishing import notebooks as nbs
-from helpers.publishing.notebooks import SOLUTION_TAG, find_lessons
+from helpers.publishing.notebooks import PLOTLY_MIME, SOLUTION_TAG, find_lessons
 
 DEMO_NAME = "99_demo_lesson.ipynb"
 
@@ -64,6 +64,35 @@ _DEMO_CELLS = [
                  "character.\n\n</details>"),
     ("markdown", "A [link to the paper](https://example.org/paper) is fine: it loads nothing until clicked."),
 ]
+
+
+#: Code and displayed text of :func:`hidden_cells_lesson`'s cells (the code must never reach a page or a slide).
+HIDDEN_CODE = ("display(Markdown(f'SECRET_CODE_BY_TAG {rate:.2f}'))", "display(Markdown(f'SECRET_CODE_BY_METADATA'))")
+HIDDEN_SHOWN = ("The rate rose to **0.53** on questions never trained on, a sentence built from a cell so that "
+                "its number is never typed by hand in the lesson prose.", "Shown by the metadata-marked cell.")
+COLLAPSED_TEXT = "Figure: a collapsed static twin's text alternative."
+
+
+def hidden_cells_lesson() -> nbformat.NotebookNode:
+    """A small lesson (not executed: its outputs are written by hand) with the cells lesson authors hide in
+    JupyterLab: two sentence-building cells whose input is hidden (one by the ``hide-input`` tag, one by
+    ``metadata.jupyter.source_hidden`` only) and one cell whose outputs are collapsed
+    (``metadata.jupyter.outputs_hidden``), a figure and its text alternative."""
+    def markdown_output(text: str) -> nbformat.NotebookNode:
+        return nbformat.v4.new_output("display_data", data={"text/markdown": text, "text/plain": "<Markdown>"})
+
+    figure = {"data": [{"type": "bar", "y": [1, 2]}], "layout": {"title": {"text": "Collapsed twin"}}}
+    return new_notebook(cells=[
+        new_markdown_cell("# 96 · Hidden cells\n\nOne line.\n\n**Time:** 1 min\n\n1. Sentences"),
+        new_markdown_cell("## 1. Sentences\n\nA short lead-in."),
+        new_code_cell(HIDDEN_CODE[0], metadata={"tags": ["hide-input"]}, outputs=[markdown_output(HIDDEN_SHOWN[0])]),
+        new_code_cell(HIDDEN_CODE[1], metadata={"jupyter": {"source_hidden": True}},
+                      outputs=[markdown_output(HIDDEN_SHOWN[1])]),
+        new_code_cell("twin_figure()", metadata={"jupyter": {"outputs_hidden": True}}, outputs=[
+            nbformat.v4.new_output("display_data", data={PLOTLY_MIME: figure, "text/plain": "Figure()"}),
+            nbformat.v4.new_output("stream", name="stdout", text=COLLAPSED_TEXT + "\n")]),
+        new_markdown_cell("## 2. Summary\n\n- one point"),
+    ])
 
 
 def write_demo_notebook(folder: Path, execute: bool = True) -> Path:

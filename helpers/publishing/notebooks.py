@@ -10,6 +10,12 @@ reads the committed notebooks through this module and nothing else:
   solution is a markdown cell tagged :data:`SOLUTION_TAG` (its text a ``<details><summary>Solution</summary> ...
   </details>`` block, so it stays folded in JupyterLab); the Colab install cell that publishing adds is tagged
   :data:`COLAB_TAG`, and :func:`for_readers` leaves it out;
+- **hidden input**: :func:`hides_input` is true for a cell whose code readers should not see, only its output (a
+  cell that only builds a sentence with ``display(Markdown(f"..."))``): tagged :data:`HIDE_INPUT_TAG` (Jupyter
+  Book's convention) or with ``metadata.jupyter.source_hidden`` (JupyterLab's collapsed input); either marker is
+  enough. Collapsed *outputs* (``metadata.jupyter.outputs_hidden``, :func:`hides_outputs`) are a JupyterLab view
+  setting only: every builder still shows them, since a page or a slide has no kernel to show the live panel they
+  would repeat;
 - **markdown**: :func:`headings` (``#`` lines outside fenced code), :func:`paragraphs`, :func:`plain_text`;
 - **outputs**: :func:`code_outputs`, :func:`figures`, :func:`figure_title`, :func:`count_outputs` and
   :func:`text_alternatives` (the printed ``Figure: ...`` lines that describe a figure).
@@ -37,6 +43,8 @@ LESSON_GLOB = "[0-9][0-9]_*.ipynb"
 
 #: The tag of an exercise solution's cell.
 SOLUTION_TAG = "solution"
+#: The tag of a cell whose code the site and the slides do not show (only its output); see :func:`hides_input`.
+HIDE_INPUT_TAG = "hide-input"
 #: The tag of the Colab install cell that ``python -m helpers.publishing.publish`` puts at the top of a lesson.
 COLAB_TAG = "colab-setup"
 
@@ -110,6 +118,22 @@ def for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of ``nb`` without its Colab install cell: readers of the static site and the slides have nothing to
     install, and the cell would only puzzle them."""
     return without_tags(nb, COLAB_TAG)
+
+
+def hides_input(cell: Mapping) -> bool:
+    """True for a code cell whose code readers should not see, only its output: tagged :data:`HIDE_INPUT_TAG`, or
+    with ``metadata.jupyter.source_hidden`` true (JupyterLab's collapsed input). Either marker is enough."""
+    if cell.get("cell_type") != "code":
+        return False
+    jupyter = (cell.get("metadata") or {}).get("jupyter") or {}
+    return has_tag(cell, HIDE_INPUT_TAG) or (isinstance(jupyter, Mapping) and jupyter.get("source_hidden") is True)
+
+
+def hides_outputs(cell: Mapping) -> bool:
+    """True for a code cell whose outputs JupyterLab shows collapsed (``metadata.jupyter.outputs_hidden``): a static
+    twin or a text alternative that would repeat a live panel. The builders show these outputs all the same."""
+    jupyter = (cell.get("metadata") or {}).get("jupyter") or {}
+    return cell.get("cell_type") == "code" and isinstance(jupyter, Mapping) and jupyter.get("outputs_hidden") is True
 
 
 def is_solution(cell: Mapping) -> bool:
@@ -222,6 +246,20 @@ def output_text(output: Mapping) -> str:
         return output.get("text", "")
     data = output.get("data") or {}
     return str(data.get("text/markdown") or data.get("text/plain") or "")
+
+
+def displayed_markdown(cell: Mapping) -> str:
+    """The Markdown a code cell displays (its ``text/markdown`` outputs, joined by blank lines): the prose of a
+    sentence-building cell (:func:`hides_input`). Empty for a markdown cell or a cell that displays none."""
+    if cell.get("cell_type") != "code":
+        return ""
+    texts = []
+    for output in cell.get("outputs", []):
+        value = (output.get("data") or {}).get("text/markdown")
+        text = "".join(value) if isinstance(value, list) else value
+        if isinstance(text, str) and text.strip():
+            texts.append(text.strip())
+    return "\n\n".join(texts)
 
 
 def text_alternatives(nb: nbformat.NotebookNode, cell: int, index: int) -> list[str]:

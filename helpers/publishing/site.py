@@ -14,7 +14,11 @@ The site is for readers without Python. It is built from the committed notebooks
   local copy of plotly's own bundled ``plotly.min.js`` in ``site/assets/``); an ipywidgets view (which needs a
   kernel) becomes a short note pointing to its plotly-native twin;
 - exercise solutions (cells tagged ``solution``) stay folded: a ``<details>`` block whose Markdown is rendered
-  inside it, and no ``open`` attribute anywhere.
+  inside it, and no ``open`` attribute anywhere;
+- a cell with hidden input (:func:`helpers.publishing.notebooks.hides_input`: tagged ``hide-input`` or with
+  ``metadata.jupyter.source_hidden``, such as a cell that only builds a sentence) shows its output and not its code;
+  outputs collapsed in JupyterLab (``metadata.jupyter.outputs_hidden``) are shown like any other: a reader of the
+  site has no kernel, so a static twin is all there is.
 
 The build prints the size of every page and the site's total. ``--measure`` opens every page in headless Chromium
 and times how long it takes until every figure has drawn (:mod:`helpers.publishing.browser`).
@@ -42,6 +46,7 @@ from helpers.publishing.notebooks import (
     PLOTLY_MIME,
     find_lessons,
     for_readers,
+    hides_input,
     is_solution,
     read_notebook,
 )
@@ -103,7 +108,8 @@ class SanitizedHTMLExporter(HTMLExporter):
 
 class StaticOutputs(Preprocessor):
     """nbconvert preprocessor: every output through :func:`~helpers.publishing.rendering.output_html` (plotly
-    figure -> div + ``Plotly.newPlot``; widget view -> a note; JavaScript dropped), solutions folded.
+    figure -> div + ``Plotly.newPlot``; widget view -> a note; JavaScript dropped), solutions folded, the code of
+    a cell with hidden input left out (nbconvert's ``transient.remove_source``, which its templates honour).
 
     Also removes the notebook's saved widget state (which would make nbconvert load the widget manager from a
     CDN). Counts what it converted in ``resources["site"]``.
@@ -120,6 +126,8 @@ class StaticOutputs(Preprocessor):
             return cell, resources
         if cell.cell_type != "code":
             return cell, resources
+        if hides_input(cell):
+            cell.metadata.setdefault("transient", {})["remove_source"] = True
         counts = resources["site"]
         kept = []
         for k, output in enumerate(cell.get("outputs", [])):

@@ -8,7 +8,9 @@
 3. **summary** and **questions to discuss**: their bullet lists in full. "References" is left out.
 
 Solutions are never on a slide: cells tagged ``solution`` are skipped, and a solution block in an untagged cell is
-refused (ValueError) rather than shown.
+refused (ValueError) rather than shown. Code is never on a slide either; the Markdown that a cell with hidden input
+(:func:`helpers.publishing.notebooks.hides_input`) displays is read like a markdown cell, and a figure in a cell
+whose outputs JupyterLab shows collapsed is used like any other (a slide has no live panel to repeat).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from dataclasses import dataclass, field
 import nbformat
 
 from helpers.publishing.notebooks import (
+    displayed_markdown,
     heading_lines,
+    hides_input,
     is_solution,
     paragraphs,
     plotly_figures,
@@ -66,7 +70,8 @@ class FigureItem:
 
 def segments(nb: nbformat.NotebookNode) -> list[Segment | FigureItem]:
     """The notebook as a stream: its markdown split at ``#``/``##`` headings, and its plotly figures, in order.
-    Solution cells are left out."""
+    Solution cells are left out; the Markdown a cell with hidden input displays counts as markdown (its code never
+    reaches a slide)."""
     figures: dict[int, list[FigureItem]] = {}
     for i, k, figure in plotly_figures(nb):
         captions = text_alternatives(nb, i, k)
@@ -75,10 +80,14 @@ def segments(nb: nbformat.NotebookNode) -> list[Segment | FigureItem]:
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
             stream += figures.get(i, [])
-        if cell.cell_type != "markdown" or is_solution(cell):
+        if cell.cell_type == "markdown" and not is_solution(cell):
+            text = cell.source
+        elif hides_input(cell):
+            text = displayed_markdown(cell)  # a sentence-building cell: its sentence is prose, its code never shown
+        else:
             continue
         current, lines = Segment(i, None, "", ""), []
-        for line, m in heading_lines(cell.source):
+        for line, m in heading_lines(text):
             if m and len(m.group(1)) <= 2:
                 current.body = "\n".join(lines).strip()
                 if current.level is not None or current.body:

@@ -7,7 +7,7 @@ import re
 
 import nbformat
 import pytest
-from course_samples import snapshot_lessons
+from course_samples import hidden_cells_lesson, snapshot_lessons
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers.publishing import handouts
@@ -171,3 +171,20 @@ def test_lessons_with_exercises_lose_their_solutions():
             continue
         _, removed, cleared = handouts.make_handout(nbformat.read(path, as_version=4))
         assert removed >= 1, f"{path.name}: no solution cell (tagged {SOLUTION_TAG!r}) found"
+
+
+def test_hidden_input_stays_hidden_in_the_handout_notebook_and_its_page(tmp_path):
+    """The handout keeps the markers, so JupyterLab keeps the code folded; its page shows the sentence only."""
+    lesson = hidden_cells_lesson()
+    handout, _, _ = handouts.make_handout(lesson)
+    for before, after in zip(lesson.cells, handout.cells, strict=True):
+        assert after.metadata == before.metadata and after.get("outputs") == before.get("outputs")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nbformat.write(lesson, notebooks / "96_hidden.ipynb")
+    handouts.build_handouts(notebooks, tmp_path / "handouts", readme=tmp_path / "no-readme.md", verbose=False)
+    saved = nbformat.read(tmp_path / "handouts" / "notebooks" / "96_hidden.ipynb", as_version=4)
+    assert [c.metadata.get("tags") for c in saved.cells if c.cell_type == "code"][0] == ["hide-input"]
+    assert saved.cells[3].metadata["jupyter"] == {"source_hidden": True}
+    page = (tmp_path / "handouts" / "site" / "96_hidden.html").read_text(encoding="utf-8")
+    assert "SECRET_CODE" not in page and "The rate rose to <strong>0.53</strong>" in page

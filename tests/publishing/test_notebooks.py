@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from course_samples import snapshot_lessons
+from course_samples import HIDDEN_SHOWN, hidden_cells_lesson, snapshot_lessons
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers import PROJECT_ROOT
@@ -133,3 +133,13 @@ def test_text_alternatives_in_the_same_cell_or_the_next():
     assert nbs.text_alternatives(nb, 2, 1) == [], "the next cell is markdown"
     assert nbs.text_alternatives(nb, 3, 0) == [], "the text after a later figure describes that figure"
     assert nbs.text_alternatives(nb, 3, 1) == ["Figure: E."]
+
+
+def test_hidden_input_by_tag_or_metadata_and_collapsed_outputs():
+    lesson = hidden_cells_lesson()
+    assert [nbs.hides_input(c) for c in lesson.cells] == [False, False, True, True, False, False]
+    assert [nbs.hides_outputs(c) for c in lesson.cells] == [False, False, False, False, True, False]
+    assert not nbs.hides_input(new_markdown_cell("x", metadata={"tags": [nbs.HIDE_INPUT_TAG]}))
+    assert not nbs.hides_input({"cell_type": "code", "source": "x", "metadata": {"jupyter": "not a mapping"}})
+    assert nbs.displayed_markdown(lesson.cells[2]) == HIDDEN_SHOWN[0]
+    assert nbs.displayed_markdown(lesson.cells[4]) == "" and nbs.displayed_markdown(lesson.cells[0]) == ""

@@ -17,7 +17,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from course_samples import copy_demo, demo_notebook, real_notebooks, write_demo_notebook
+from course_samples import (
+    COLLAPSED_TEXT,
+    HIDDEN_CODE,
+    HIDDEN_SHOWN,
+    copy_demo,
+    demo_notebook,
+    hidden_cells_lesson,
+    real_notebooks,
+    write_demo_notebook,
+)
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers import PROJECT_ROOT
@@ -289,3 +298,21 @@ def test_the_same_notebooks_give_the_same_site(tmp_path):
     assert first.sizes == second.sizes
     for name in first.sizes:
         assert (first.site_dir / name).read_bytes() == (second.site_dir / name).read_bytes(), name
+
+
+# -- hidden input and collapsed outputs ----------------------------------------------------------------------------
+
+def test_hidden_input_shows_the_output_not_the_code_and_collapsed_outputs_are_shown(tmp_path):
+    """A sentence-building cell marked by the ``hide-input`` tag or by ``metadata.jupyter.source_hidden`` shows its
+    sentence and not its code; outputs collapsed in JupyterLab (``outputs_hidden``) are shown (no kernel here)."""
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    nbformat.write(hidden_cells_lesson(), notebooks / "96_hidden.ipynb")
+    report = site.build_site(notebooks, tmp_path / "site", readme=tmp_path / "no-readme.md", verbose=False)
+    page = (report.site_dir / "96_hidden.html").read_text(encoding="utf-8")
+    body = page[page.index("<main"):page.index("</main>")]
+    for code in HIDDEN_CODE:
+        assert code.split("'")[1].split()[0] not in body, "the hidden cell's code reached the page"
+    assert "The rate rose to <strong>0.53</strong>" in body and HIDDEN_SHOWN[1] in body
+    assert "twin_figure" in body, "a cell whose outputs are collapsed keeps its code"
+    assert COLLAPSED_TEXT in body and body.count("Plotly.newPlot(") == 1 == report.lessons[0].figures

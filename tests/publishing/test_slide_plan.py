@@ -4,6 +4,7 @@ The decks themselves are tested in test_slides.py, which reuses :func:`made_up_l
 from __future__ import annotations
 
 import pytest
+from course_samples import COLLAPSED_TEXT, HIDDEN_SHOWN, hidden_cells_lesson
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers.publishing.notebooks import PLOTLY_MIME, SOLUTION_TAG
@@ -75,3 +76,15 @@ def test_headings_in_fenced_code_do_not_start_slides():
     nb = new_notebook(cells=[new_markdown_cell("# 96 · Fences\n\nSummary.\n\n```python\n## not a section\n```"),
                              new_markdown_cell("## 1. Real\n\n" + "Words " * 25)])
     assert [s.heading for s in slide_plan(nb)] == ["96 · Fences", "1. Real"]
+
+
+def test_hidden_input_cells_give_their_sentence_and_collapsed_outputs_their_figure():
+    """A sentence-building cell (hidden input, by tag or by metadata) counts as prose and its code is never on a
+    slide; a figure whose outputs JupyterLab collapses is used like any other."""
+    plan = slide_plan(hidden_cells_lesson())
+    assert [s.kind for s in plan] == ["title", "section", "summary"]
+    assert plan[1].markdown == HIDDEN_SHOWN[0], "the first long paragraph is the hidden cell's sentence"
+    assert plan[1].figure["layout"]["title"]["text"] == "Collapsed twin" and plan[1].caption == COLLAPSED_TEXT
+    bodies = [item.body for item in segments(hidden_cells_lesson()) if isinstance(item, Segment)]
+    assert HIDDEN_SHOWN[1] in bodies, "the metadata marker alone is enough"
+    assert not any("SECRET_CODE" in t or "display(" in t for t in bodies + [s.markdown for s in plan])

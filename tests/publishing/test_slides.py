@@ -3,11 +3,12 @@ test_slide_plan.py."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import nbformat
 import pytest
-from course_samples import snapshot_lessons
+from course_samples import COLLAPSED_TEXT, hidden_cells_lesson, snapshot_lessons
 from test_slide_plan import made_up_lesson
 
 from helpers.publishing import accessibility, slides
@@ -123,3 +124,12 @@ def test_keyboard_navigation_and_figures_in_chromium(needs_browser, real_decks):
             browser.close()
     assert all(url.startswith(("file:", "data:")) for url in requests), requests
     assert errors == []
+
+
+def test_a_deck_never_shows_hidden_code_and_shows_collapsed_figures(tmp_path):
+    (tmp_path / "96_hidden.ipynb").write_text(nbformat.writes(hidden_cells_lesson()))
+    report = slides.build_slides(tmp_path, tmp_path / "out", verbose=False)
+    assert report.decks["96_hidden.html"]["figures"] == 1, "the collapsed twin is on its section's slide"
+    page = (tmp_path / "out" / "96_hidden.html").read_text(encoding="utf-8")
+    assert "The rate rose to <strong>0.53</strong>" in page and html.escape(COLLAPSED_TEXT) in page
+    assert "SECRET_CODE" not in page and "display(Markdown" not in page
