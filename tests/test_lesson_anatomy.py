@@ -60,3 +60,14 @@ def test_each_solution_is_a_tagged_cell_holding_one_folded_block(path):
         assert "<details open" not in text, f"{path.name}: solution cell {cell.get('id')} is unfolded"
     if not path.name.startswith("00_"):
         assert solutions, f"{path.name}: no exercise solution (a markdown cell tagged 'solution')"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_the_rendered_section_list_is_a_paragraph_not_a_list_item(path):
+    """A bare "1. ... · 2. ..." line after the objectives renders as more objectives; "**Sections:**" keeps it apart."""
+    from helpers.publishing.rendering import markdown_html
+
+    page = markdown_html(nbformat.read(path, as_version=4).cells[0].source)
+    items = re.findall(r"<li>(.*?)</li>", page, flags=re.S)
+    assert not any(" · " in item for item in items), f"{path.name}: the section list renders as a list item"
+    assert "Sections:" in page
