@@ -2,11 +2,12 @@
 
 import pandas as pd
 import pytest
+import torch
 
 from helpers.engine import bayes, evals
-from helpers.engine.pipeline import post_training_evidence
 from helpers.lessons.assistant import analysis as assistant
 from helpers.lessons.assistant import checks as check
+from helpers.lessons.assistant import one_row
 from helpers.lessons.assistant.post_training import post_training_table
 from helpers.ui.checks import HINT, PASS, TODO
 
@@ -75,15 +76,52 @@ def test_exercise_3_1_counts_seeds_below_bayes():
         check.seeds_below_bayes(table, "lora")
 
 
-def test_exercise_3_2(world):
-    right = bayes.posterior(world, post_training_evidence(world) * 2)[world.persona_index("helper")]
-    assert check.helper_weight_after_repeats(2, world) == pytest.approx(right)
-    assert check.helper_weight_after_repeats(2, world) > check.helper_weight_after_repeats(1, world)
-    assert check.helper_weight_after_repeats(0, world) == pytest.approx(world.prior[world.persona_index("helper")])
-    assert check.exercise_3_2(right).status == PASS
-    assert check.exercise_3_2(check.helper_weight_after_repeats(1, world)).status == HINT
-    with pytest.raises(ValueError, match="repeats="):
-        check.helper_weight_after_repeats(-1, world)
+def _keep_row(grad, row):
+    out = torch.zeros_like(grad)
+    out[row] = grad[row]
+    return out
+
+
+def test_exercise_3_2_passes_a_right_one_row_update(capsys):
+    assert check.exercise_3_2(_keep_row).status == PASS
+    assert check.exercise_3_2(one_row.keep_only_row).status == PASS
+    assert "Correct" in capsys.readouterr().out
+
+
+def _inverted(grad, row):
+    keep = torch.ones_like(grad)
+    keep[row] = 0.0
+    return grad * keep
+
+
+@pytest.mark.parametrize(("wrong", "says"), [
+    (lambda g, r: g, "mask is missing"),                                  # forgets the mask: every row moves
+    (lambda g, r: g * 1.0, "mask is missing"),                            # updates every row
+    (_inverted, "wrong way round"),                                       # keeps every row but the assistant's
+    (lambda g, r: -_keep_row(g, r), "wrong way"),                         # wrong sign
+    (lambda g, r: _keep_row(g, r + 1), "did not move"),                   # the wrong row
+    (lambda g, r: torch.zeros_like(g), "did not move"),                   # nothing moves
+    (lambda g, r: 2 * _keep_row(g, r), "not grad[row] as it is"),         # scaled: Adam hides it, the probe not
+])
+def test_exercise_3_2_wrong_updates_fail(wrong, says, capsys):
+    verdict = check.exercise_3_2(wrong)
+    out = capsys.readouterr().out
+    assert verdict.status == HINT
+    assert says in out
+
+
+def test_exercise_3_2_stub_and_broken_answers_never_raise():
+    def stub(grad, row):
+        return None
+
+    def broken(grad, row):
+        raise RuntimeError("oops")
+
+    assert check.exercise_3_2(stub).status == TODO
+    assert check.exercise_3_2(lambda g, r: ...).status == TODO
+    assert check.exercise_3_2(broken).status == HINT
+    assert check.exercise_3_2(lambda g, r: "abc").status == HINT
+    assert check.exercise_3_2(0.5).status == HINT
 
 
 def test_exercise_3_3():

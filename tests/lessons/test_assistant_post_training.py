@@ -81,3 +81,33 @@ def test_reproduces_allows_mixture_weights_more_drift_than_metrics():
     assert not post_training.reproduces(live(0.0, 0.01), shipped)     # a mixture weight off by more than MIXTURE_DRIFT
     with pytest.raises(ValueError, match="lack condition"):
         post_training.reproduces(shipped.rename(index={"embedding": "all"}), shipped)
+
+
+def test_psm_test_table_adds_the_never_trained_row():
+    table = post_training.psm_test_table()
+    assert list(dict.fromkeys(table.condition)) == list(post_training.PSM_TEST_CONDITIONS)
+    raw = table[table.condition == post_training.NEVER_TRAINED]
+    assert len(raw) == 10 and (raw.in_set < 0.1).all()    # it hardly answers with any character's replies
+    assert post_training.post_training_table().condition.nunique() == len(post_training.CONDITIONS)
+
+
+def test_distance_on_scale_runs_from_the_start_to_the_never_trained_row():
+    table = post_training.psm_test_table()
+    assert (post_training.distance_on_scale(table, "before post-training") == 0).all()
+    assert (post_training.distance_on_scale(table, post_training.NEVER_TRAINED) == 1).all()
+    by = table.set_index(["condition", "seed"]).mixture_distance
+    pos = post_training.distance_on_scale(table, "all")
+    start, end = by["before post-training"], by[post_training.NEVER_TRAINED]
+    assert pos.to_numpy() == pytest.approx(((by["all"] - start) / (end - start)).to_numpy())
+    with pytest.raises(ValueError, match="psm_test_table"):
+        post_training.distance_on_scale(post_training.post_training_table(), "all")
+
+
+def test_psm_test_summary_is_the_seed_mean():
+    table = post_training.psm_test_table()
+    summary = post_training.psm_test_summary(table, ["helper_likeness", "mixture_distance"])
+    assert list(summary.index) == list(post_training.PSM_TEST_CONDITIONS)
+    all_rows = table[table.condition == "all"]
+    assert summary.loc["all", "helper_likeness"] == pytest.approx(all_rows.helper_likeness.mean())
+    assert summary.loc["all", "distance_on_scale"] == pytest.approx(
+        post_training.distance_on_scale(table, "all").mean())

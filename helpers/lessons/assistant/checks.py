@@ -1,7 +1,8 @@
 """Self-checks for lessons 02 (The Assistant is a character) and 03 (Post-training refines the persona).
 
 Each prints a pass, a hint or "not attempted yet". The expected answers are computed here from the world tables,
-the shipped results and exact Bayes, never typed in, so they follow the tables if a reader edits them.
+the shipped results, exact Bayes and the engine's own training step, never typed in, so they follow the tables if
+a reader edits them.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import torch
 
 from helpers.engine import bayes, evals, tolerance
-from helpers.engine.pipeline import post_training_evidence
 from helpers.engine.world import Episode, World, load_world
+from helpers.lessons.assistant import one_row
 from helpers.lessons.assistant.post_training import post_training_table
 from helpers.ui.checks import Verdict, as_number, run_check
 
@@ -110,15 +112,6 @@ def seeds_below_bayes(table: pd.DataFrame | None = None, condition: str = "embed
     return tolerance.count_below(network, bayes_value)
 
 
-def helper_weight_after_repeats(repeats: int, world: World | None = None) -> float:
-    """Bayes' posterior weight on the helper after the post-training evidence is observed ``repeats`` times."""
-    world = world or _world()
-    if not isinstance(repeats, int) or repeats < 0:
-        raise ValueError(f"repeats={repeats!r}; expected a non-negative integer")
-    evidence = post_training_evidence(world) * repeats
-    return float(bayes.posterior(world, evidence)[world.persona_index("helper")])
-
-
 def exercise_3_1(answer: Any) -> Verdict:
     """Number of seeds (0-9) whose persona-vector Assistant is less helper-like than Bayes says."""
     expected = seeds_below_bayes()
@@ -136,19 +129,45 @@ def exercise_3_1(answer: Any) -> Verdict:
 
 
 def exercise_3_2(answer: Any) -> Verdict:
-    """Bayes' helper weight when the post-training evidence is observed twice."""
-    expected = helper_weight_after_repeats(2)
+    """Build the one-row update: a function ``(grad, row) -> grad`` that keeps only ``row`` of the embedding
+    table's gradient, checked against the engine's ``train_label`` on :func:`one_row.small_case`."""
+    world = _world()
+    stub = "write my_keep_row(grad, row) so that it returns the gradient with every row except `row` set to zero"
+    if callable(answer):
+        try:
+            probe = answer(torch.ones(3, 2), 1)
+        except Exception:  # a broken answer is judged (and explained) below
+            probe = 0
+        if probe is None or probe is Ellipsis:
+            return run_check(None, lambda _: (False, "", ""), stub)
 
     def judge(value: Any) -> tuple[bool, str, str]:
-        got = float(value)
-        if not np.isfinite(got):
-            raise ValueError(f"{value!r} is not a finite number")
-        return (abs(got - expected) <= TOLERANCE,
-                f"{got:.3f}: twice the evidence multiplies the likelihoods again, so the helper pulls further ahead.",
-                f"{got:.3f} is not it. Build evidence = post_training_evidence(world) * 2 (a list repeated) and "
-                "take bayes.posterior(world, evidence) at world.persona_index('helper').")
+        if not callable(value):
+            return False, "", f"your answer is a {type(value).__name__}; expected a function (grad, row) -> grad"
+        result = one_row.compare_with_engine(world, value)
+        probe = torch.randn(5, 3, generator=torch.Generator().manual_seed(0))
+        same_values = torch.equal(torch.as_tensor(value(probe.clone(), 2)), one_row.keep_only_row(probe, 2))
+        if result.matches and same_values:
+            return (True, "after three steps on a small network your update leaves exactly the embedding table the "
+                    "engine's train_label leaves: only the assistant: row moved.", "")
+        if result.rows_moved > 1 and result.label_moved:
+            why = (f"{result.rows_moved} rows of the embedding table moved, not one: the mask is missing, so every "
+                   "token's embedding (and, through the tied output layer, every prediction) is being trained.")
+        elif result.rows_moved > 1:
+            why = (f"{result.rows_moved} rows moved but the assistant: row did not: the mask is the wrong way round "
+                   "(it zeroes the row that should move and keeps the others).")
+        elif not result.label_moved:
+            why = ("the assistant: row did not move: keep the row numbered `row` (the index passed in), and make "
+                   "sure the gradient you return is not all zeros.")
+        elif not result.same_direction:
+            why = ("the assistant: row moved the wrong way: the optimizer subtracts the gradient, so return the "
+                   "gradient itself (masked), not its negative.")
+        else:
+            why = ("only the assistant: row moves, but the row you keep is not grad[row] as it is: keep it "
+                   "unchanged (multiply it by 1, not by another number).")
+        return False, "", why
 
-    return run_check(answer, judge, "set my_helper_weight to a number between 0 and 1")
+    return run_check(answer, judge, stub)
 
 
 def first_step_above(trajectory: pd.DataFrame, metric: str = "helpfulness", level: float = 0.9) -> int | None:

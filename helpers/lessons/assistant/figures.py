@@ -25,11 +25,13 @@ from helpers.ui.figures import BAYES_COLOR, NETWORK_COLOR, PERSONA_COLORS, style
 LABEL_SHARE = 0.08
 #: Colors of answers that are no one character's signature.
 SHARED_COLORS = {"generic": "#DDDDDD", "misaligned": "#444444"}
-#: One color per condition of lesson 03 (the network's two post-training modes, before, and Bayes).
+#: One color per condition of lesson 03 (the network's two post-training modes, before, Bayes, and the
+#: never-trained row that lesson 03 uses as the scale for "far from any character").
 CONDITION_COLORS = {"before post-training": "#BBBBBB", "embedding": NETWORK_COLOR, "all": "#EE7733",
-                    "Bayes": BAYES_COLOR}
+                    "Bayes": BAYES_COLOR, "never-trained row": "#000000"}
 #: And one marker symbol per condition, so the dots are told apart without their colour.
-CONDITION_SYMBOLS = {"before post-training": "circle-open", "embedding": "circle", "all": "square", "Bayes": "star"}
+CONDITION_SYMBOLS = {"before post-training": "circle-open", "embedding": "circle", "all": "square", "Bayes": "star",
+                     "never-trained row": "x"}
 #: How lesson 03's figures name the metrics.
 METRIC_NAMES = {"helpfulness": "helpfulness", "human_likeness": "human-likeness",
                 "helper_likeness": "helper-likeness", "misalignment": "misalignment", "cheat_rate": "cheat rate",

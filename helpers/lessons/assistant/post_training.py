@@ -91,16 +91,18 @@ CONDITIONS: dict[str, tuple[str, str]] = {
 }
 
 
-def post_training_table(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
-    """Both post-training experiments' records (seeds 0-9) with a ``condition`` column from :data:`CONDITIONS`.
+def post_training_table(frames: dict[str, pd.DataFrame] | None = None,
+                        conditions: dict[str, tuple[str, str]] = CONDITIONS) -> pd.DataFrame:
+    """Both post-training experiments' records (seeds 0-9) with a ``condition`` column from ``conditions``
+    (default :data:`CONDITIONS`).
 
     ``frames`` maps a results name to its records (default: the shipped CSVs, data/results/NAME.csv).
     """
-    frames = frames or {name: summaries.load_results(name) for name in {f for f, _ in CONDITIONS.values()}}
+    frames = frames or {name: summaries.load_results(name) for name in {f for f, _ in conditions.values()}}
     parts = []
-    for condition, (name, stage) in CONDITIONS.items():
+    for condition, (name, stage) in conditions.items():
         if name not in frames:
-            names = sorted({f for f, _ in CONDITIONS.values()})
+            names = sorted({f for f, _ in conditions.values()})
             raise ValueError(f"frames has no {name!r}; expected records for {names}")
         part = frames[name][frames[name]["stage"] == stage].copy()
         if part.empty:
@@ -125,10 +127,47 @@ def reproduces(live: pd.DataFrame, shipped: pd.DataFrame) -> bool:
 
 
 def seed_summary(table: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
-    """Mean, lowest and highest seed of each metric per condition (rows in :data:`CONDITIONS` order)."""
+    """Mean, lowest and highest seed of each metric per condition (rows in :data:`PSM_TEST_CONDITIONS` order)."""
     missing = [m for m in metrics if m not in table.columns]
     if missing:
         raise ValueError(f"metrics {missing} not in the table; expected columns from {list(table.columns)}")
-    order = [c for c in CONDITIONS if c in set(table["condition"])]
+    order = [c for c in PSM_TEST_CONDITIONS if c in set(table["condition"])]
     grouped = table.groupby("condition")[list(metrics)].agg(["mean", "min", "max"])
     return grouped.loc[order]
+
+
+# ----- both modes as a test of the persona selection model -----
+#: The never-trained row: the ``assistant:`` label's embedding as pretraining left it (it only ever met the label as
+#: a token not to predict). A speaker the network never learned to be: the scale for "far from any character".
+NEVER_TRAINED = "never-trained row"
+#: Lesson 03's test of PSM: the start, the one-row idealisation, the all-parameter test, Bayes and the scale.
+PSM_TEST_CONDITIONS: dict[str, tuple[str, str]] = {**CONDITIONS,
+                                                   NEVER_TRAINED: ("post-training", "assistant-raw-row")}
+
+
+def psm_test_table(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """:func:`post_training_table` with the never-trained row's records added (condition :data:`NEVER_TRAINED`)."""
+    return post_training_table(frames, PSM_TEST_CONDITIONS)
+
+
+def distance_on_scale(table: pd.DataFrame, condition: str) -> pd.Series:
+    """Per seed, how far ``condition``'s mixture distance has gone from the Assistant before post-training (0) to
+    the never-trained row (1): 0 is as close to a mixture of characters as the start, 1 as far as a speaker the
+    network never learned to be."""
+    missing = [c for c in ("before post-training", NEVER_TRAINED, condition) if c not in set(table["condition"])]
+    if missing:
+        raise ValueError(f"table lacks condition(s) {missing}; expected psm_test_table()")
+    by = {c: table[table["condition"] == c].set_index("seed")["mixture_distance"]
+          for c in ("before post-training", NEVER_TRAINED, condition)}
+    start, scale = by["before post-training"], by[NEVER_TRAINED]
+    return ((by[condition] - start) / (scale - start)).rename(condition)
+
+
+def psm_test_summary(table: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
+    """Mean over seeds of each metric per condition (rows in :data:`PSM_TEST_CONDITIONS` order), with the mean
+    position on the never-trained scale (:func:`distance_on_scale`) as a last column."""
+    summary = seed_summary(table, metrics).xs("mean", axis=1, level=1)
+    order = [c for c in PSM_TEST_CONDITIONS if c in summary.index]
+    summary = summary.loc[order]
+    summary["distance_on_scale"] = [float(distance_on_scale(table, c).mean()) for c in order]
+    return summary
