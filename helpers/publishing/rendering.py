@@ -10,7 +10,7 @@
   :func:`folded_solution`, :func:`close_details`, :func:`offline_badges`;
 - :func:`script_json` (JSON safe inside ``<script>``), :func:`plotly_spec`, :func:`figure_div`;
 - the build's files: :func:`prepare_folder` (an output folder, replaced only if a builder made it),
-  :func:`plotly_js_path` (plotly's own bundle, copied next to the pages), and :func:`write_offline_pages`, which
+  :func:`plotly_js_path` (the plotly.js bundle copied next to the pages), and :func:`write_offline_pages`, which
   refuses a page that would load anything from the network (:func:`remote_references`).
 """
 
@@ -21,6 +21,7 @@ import html
 import json
 import re
 import shutil
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any
 
 import nh3
 
+from helpers.publishing import plotly_bundle
 from helpers.publishing.notebooks import PLOTLY_MIME, WIDGET_MIME, figure_title
 
 #: Mimetypes dropped from outputs: code that would run in the page, or views that need a kernel.
@@ -285,10 +287,11 @@ def prepare_folder(out_dir: Path, marker: str, builder: str, subfolder: str, arg
 
 
 def plotly_js_path() -> Path:
-    """plotly's own bundled ``plotly.min.js`` (the one that matches the installed plotly package)."""
-    import plotly
-
-    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-    if not path.is_file():
-        raise FileNotFoundError(f"plotly.min.js not found at {path}; reinstall plotly (`make install`)")
+    """The plotly.js bundle every page ships as ``assets/plotly.min.js`` (the site, the slides and so the handouts):
+    the 1.5 MB cartesian bundle that ``npm ci`` installs at plotly's own plotly.js version, or, without it, plotly's
+    full 4.8 MB bundle, with one line on stderr that says why (:func:`helpers.publishing.plotly_bundle.choose_bundle`).
+    """
+    path, note = plotly_bundle.choose_bundle()
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     return path

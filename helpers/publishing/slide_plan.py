@@ -1,11 +1,17 @@
 """Which slides a lesson gets, chosen by rule from its committed cells (:func:`slide_plan`):
 
-1. **title**: the ``#`` title, the one-line summary, the time line and the learning objectives (not the section map);
-2. **one slide per ``##`` section**: its heading, the first paragraph of its explanation (the first one of at least
-   20 words, so a one-line lead-in is skipped), and the first figure after the heading (before the next section),
-   with the first line of that figure's printed text alternative as the caption. An "Exercises" section lists its
-   exercises (titles, minutes, stars);
-3. **summary** and **questions to discuss**: their bullet lists in full. "References" is left out.
+1. **title**: the ``#`` title, the lead of the summary and the time line's first two parts (time, needs);
+2. **one slide per ``##`` section**: its heading, its "What to see" line if it has one, else the first paragraph of
+   its explanation (the first one of at least 20 words, so a one-line lead-in is skipped), and the first figure
+   after the heading (before the next section), with the first sentence of that figure's printed text alternative
+   as the caption. An "Exercises" section lists its exercises (titles, minutes, stars);
+3. **summary** and **questions to discuss**: the first sentence of each point (of each question, up to its first
+   question mark), as many points as fit. "References" is left out.
+
+A slide is read from the back of a room, so its prose (everything but the heading, the caption included) is at most
+:data:`MAX_WORDS` words: whole sentences are kept while they fit (:func:`fit_sentences`), a sentence that ends on a
+colon (it announces something the slide does not show) is dropped, and a single sentence that is too long is cut at
+a clause and ends with "…".
 
 Solutions are never on a slide: cells tagged ``solution`` are skipped, and a solution block in an untagged cell is
 refused (ValueError) rather than shown. Code is never on a slide either; the Markdown that a cell with hidden input
@@ -35,6 +41,14 @@ from helpers.publishing.notebooks import (
 FULL_SECTIONS = re.compile(r"summary|questions", re.IGNORECASE)
 SKIPPED_SECTIONS = re.compile(r"^\W*(\d+\.\s*)?references?\b", re.IGNORECASE)
 EXERCISE_SECTIONS = re.compile(r"exercise", re.IGNORECASE)
+#: The most words of prose (caption included, heading not) on one slide.
+MAX_WORDS = 45
+#: The most words of a figure's caption (its text alternative's first sentence).
+MAX_CAPTION_WORDS = 16
+#: A paragraph that tells the reader what to look for in a figure.
+WHAT_TO_SEE = re.compile(r"^\W*what to (see|look at|notice)\b", re.IGNORECASE)
+#: Where one sentence ends and the next begins (not after "et al.", "e.g.", "i.e." or "vs.").
+_SENTENCE_END = re.compile(r"(?<!\bal\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[*_`\"(\[]?[A-Z0-9])")
 
 
 @dataclass
@@ -101,6 +115,110 @@ def segments(nb: nbformat.NotebookNode) -> list[Segment | FigureItem]:
     return stream
 
 
+def prose_words(markdown: str) -> int:
+    """How many words a reader sees in ``markdown``: tokens with a letter or digit (not "·", "★☆☆" or "-")."""
+    return sum(1 for token in markdown.split() if re.search(r"\w", token))
+
+
+def sentences(paragraph: str) -> list[str]:
+    """A paragraph's sentences (a line break inside it is a space)."""
+    return [s.strip() for s in _SENTENCE_END.split(" ".join(paragraph.split())) if s.strip()]
+
+
+def _balanced(text: str) -> str:
+    """``text`` with an unclosed ``**`` or backtick closed (after a cut)."""
+    if text.count("**") % 2:
+        text += "**"
+    if text.count("`") % 2:
+        text += "`"
+    return text
+
+
+def _cut(sentence: str, budget: int) -> str:
+    """One sentence cut to at most ``budget`` words, at its last clause break (``,`` ``;`` ``:``) if there is one
+    in the second half, and ended with "…"."""
+    words = sentence.split()
+    kept, n = [], 0
+    for word in words:
+        n += 1 if re.search(r"\w", word) else 0
+        if n > budget:
+            break
+        kept.append(word)
+    breaks = [i for i, w in enumerate(kept) if w.endswith((",", ";", ":")) and i >= len(kept) // 2]
+    if breaks:
+        kept = kept[:breaks[-1] + 1]
+    return _balanced(" ".join(kept).rstrip(",;:—-")) + "…"
+
+
+def fit_sentences(paragraph: str, budget: int) -> str:
+    """The paragraph's first sentences that fit in ``budget`` words; a last sentence ending on a colon is dropped
+    (unless it is the only one, which then ends with "…" instead of the colon); a first sentence longer than the
+    budget is cut (:func:`_cut`). Empty for an empty paragraph or a budget below 1."""
+    found = sentences(paragraph)
+    kept: list[str] = []
+    for sentence in found:
+        if prose_words(" ".join(kept + [sentence])) > budget:
+            break
+        kept.append(sentence)
+    while len(kept) > 1 and kept[-1].endswith(":"):
+        kept.pop()
+    if not kept and found and budget > 0:
+        return _cut(found[0], budget)
+    if kept and kept[-1].endswith(":"):
+        kept[-1] = kept[-1][:-1].rstrip() + "…"
+    return " ".join(kept)
+
+
+def _list_items(markdown: str) -> list[tuple[str, str]]:
+    """The items of the Markdown lists in ``markdown``: (marker, text), continuation lines joined."""
+    items: list[tuple[str, str]] = []
+    for line in markdown.splitlines():
+        m = re.match(r"^\s*([-*+]|\d+\.)\s+(.*)$", line)
+        if m:
+            items.append((m.group(1), m.group(2).strip()))
+        elif items and line.strip():
+            items[-1] = (items[-1][0], f"{items[-1][1]} {line.strip()}")
+    return items
+
+
+def _short_list(markdown: str, questions: bool, budget: int = MAX_WORDS) -> str:
+    """A summary's or questions' list with each point shortened to its first sentence (a question: up to its first
+    question mark, or that question alone if the lead-in does not fit), as many points as fit in ``budget``."""
+    lines, used = [], 0
+    for marker, text in _list_items(markdown):
+        parts = sentences(text)
+        if questions:
+            asked = next((i for i, part in enumerate(parts) if part.endswith("?")), 0)
+            options = [" ".join(parts[:asked + 1]), parts[asked]] if parts else []
+        else:
+            options = parts[:1]
+        point = next((o for o in options if used + prose_words(f"{marker} {o}") <= budget), "")
+        if point:  # a point too long to fit is left out; a shorter one after it may still fit
+            lines.append(f"{marker} {point}")
+            used += prose_words(f"{marker} {point}")
+    return "\n".join(lines)
+
+
+def fit_block(paragraph: str, budget: int) -> str:
+    """A paragraph in at most ``budget`` words: prose by :func:`fit_sentences`; a list (and the line leading into
+    it, if that fits) by :func:`_short_list`."""
+    lines = paragraph.splitlines()
+    first = next((i for i, line in enumerate(lines) if re.match(r"^\s*([-*+]|\d+\.)\s", line)), None)
+    if first is None:
+        return fit_sentences(paragraph, budget)
+    lead = " ".join(line.strip() for line in lines[:first])
+    lead = lead if lead and prose_words(lead) <= budget // 2 else ""
+    shown = _short_list("\n".join(lines[first:]), False, budget - prose_words(lead))
+    return "\n".join(part for part in (lead, shown) if part)
+
+
+def short_caption(caption: str) -> str:
+    """A figure's caption on a slide: the first sentence of its text alternative, at most
+    :data:`MAX_CAPTION_WORDS` words."""
+    first = sentences(caption)[0] if caption.strip() else ""
+    return first if prose_words(first) <= MAX_CAPTION_WORDS else _cut(first, MAX_CAPTION_WORDS)
+
+
 def _prose(markdown: str) -> list[str]:
     """Paragraphs of prose: not a sub-heading, not an HTML block, not a table."""
     return [p for p in paragraphs(markdown) if not p.startswith(("#", "<", "|"))]
@@ -114,15 +232,21 @@ def _first_paragraph(texts: list[str], min_words: int = 20) -> str:
 
 
 def _title_markdown(body: str) -> str:
-    """The title slide's text: summary, time line and objectives, without the section map."""
-    kept = [p for p in paragraphs(body) if not re.match(r"^\W*(sections?\W*)?1\.\s.*·", p, re.IGNORECASE)]
-    return "\n\n".join(kept)
+    """The title slide's text: the time line's first two parts (time, needs) and as much of the summary before it
+    as fits; not the objectives or the section map."""
+    found = [p for p in paragraphs(body) if not p.startswith(("#", "<", "|"))]
+    time_line = next((p for p in found if re.match(r"^\W*time\b", p, re.IGNORECASE)), "")
+    time_line = " · ".join(part.strip() for part in time_line.split(" · ")[:2])
+    lead = found[0] if found and found[0] is not time_line and not re.match(r"^\s*(\d+\.|[-*+])\s", found[0]) \
+        else ""
+    lead = fit_sentences(lead, MAX_WORDS - prose_words(time_line))
+    return "\n\n".join(p for p in (lead, time_line) if p)
 
 
 def _exercise_list(texts: list[str]) -> str:
     """Bullet list of the ``###`` exercise headings in a section's text."""
-    return "\n".join(f"- {m.group(2).strip()}" for text in texts for _, m in heading_lines(text)
-                     if m and len(m.group(1)) >= 3)
+    return "\n".join(f"- {m.group(2).strip().replace('⏱', '').replace('(  ', '(').replace('( ', '(')}"
+                     for text in texts for _, m in heading_lines(text) if m and len(m.group(1)) >= 3)
 
 
 def slide_plan(nb: nbformat.NotebookNode) -> list[Slide]:
@@ -138,10 +262,16 @@ def slide_plan(nb: nbformat.NotebookNode) -> list[Slide]:
     def finish() -> None:
         if section is None:
             return
+        section.caption = short_caption(section.caption)
+        budget = MAX_WORDS - prose_words(section.caption)
         if section.kind == "section" and EXERCISE_SECTIONS.search(section.heading):
-            section.markdown = _exercise_list(section_texts) or section.markdown
+            section.markdown = _short_list(_exercise_list(section_texts), False, budget) or section.markdown
         elif section.kind == "section" and not section.markdown:
-            section.markdown = _first_paragraph(section_texts)
+            seen = next((p for text in section_texts for p in _prose(text) if WHAT_TO_SEE.match(p)), "")
+            section.markdown = fit_block(seen or _first_paragraph(section_texts), budget)
+        else:
+            section.markdown = (_short_list(section.markdown, section.kind == "questions", budget)
+                                or fit_sentences(_first_paragraph([section.markdown], 0), budget))
         slides.append(section)
 
     for item in segments(nb):

@@ -9,15 +9,23 @@ figure, the summary and the questions to discuss; never a solution (cells tagged
 Why not nbconvert's reveal.js slides: ``jupyter nbconvert --to slides`` loads reveal.js from a CDN
 (``SlidesExporter.reveal_url_prefix`` defaults to unpkg.com), and no copy of reveal.js comes with the pinned packages
 (nbconvert ships only the template and a CSS file; jupyterlab none). So each deck is one self-contained HTML file:
-one ``<section>`` per slide, a few lines of inline JavaScript for keyboard navigation (→, Space, PageDown: next;
-←, PageUp: previous; Home, End; the slide number is kept in the URL, ``#3``), and the plotly figures drawn by the
-course site's local copy of plotly.min.js (``slides/assets/``), so a deck opens from disk with no network. Printing a
-deck gives one slide per page.
+one ``<section>`` per slide, the style and a few lines of JavaScript from ``slide_assets/`` inlined (keyboard
+navigation: →, Space, PageDown: next; ←, PageUp: previous; Home, End; the slide number is kept in the URL, ``#3``),
+and the plotly figures drawn by the course site's local copy of plotly.js (``slides/assets/``), so a deck opens from
+disk with no network. Printing a deck gives one slide per page.
+
+Made for the back of a room (checked in a real browser by :func:`measure_deck` at 1280x720 and 1920x1080): prose at
+least 22 px at 1280x720 and in proportion on a bigger screen, at most 45 words a slide (the plan's rule), every slide
+one screen tall with the figure taking the room the text leaves, nothing under the footer. A slide's figure is the
+notebook's figure re-laid out for the slide (:func:`slide_figure`, the notebook is not changed): text at least 20 px
+at 1280x720 (scaled up with the screen), fewer ticks, no toolbar, no buttons or sliders, a long legend below the
+plot, its title said once, above it, by the caption.
 """
 
 from __future__ import annotations
 
 import html
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -47,86 +55,110 @@ SLIDES_DIR = PROJECT_ROOT / "slides"
 #: The file that marks a folder as slides this module built (so a rebuild may replace it).
 MARKER = ".course-slides"
 
-STYLE = """
-:root { --text: #1f2328; --muted: #57606a; --accent: #332288; --rule: #d0d7de; }
-* { box-sizing: border-box; }
-html, body { margin: 0; height: 100%; background: #fff; color: var(--text);
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-.slide { min-height: 100vh; padding: 4vh 6vw 9vh; display: flex; flex-direction: column; gap: 1.5vh;
-  font-size: clamp(16px, 2.3vh, 30px); line-height: 1.4; }
-.slide[hidden] { display: none; }
-.slide h1 { font-size: 2.6em; margin: 0.6em 0 0.2em; color: var(--accent); }
-.slide h2 { font-size: 1.7em; margin: 0; border-bottom: 2px solid var(--rule); padding-bottom: 0.2em; }
-.slide p, .slide li { max-width: 60em; }
-.slide p { margin: 0.2em 0; }
-.slide ul, .slide ol { margin: 0.2em 0; }
-.slide code { font-family: ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 0.9em;
-  background: #f6f8fa; padding: 0.05em 0.3em; border-radius: 4px; }
-.slide table { border-collapse: collapse; font-size: 0.8em; }
-.slide th, .slide td { border: 1px solid var(--rule); padding: 0.2em 0.5em; }
-.slide-figure { width: 100%; height: 58vh; min-height: 260px; }
-figure { margin: 0; }
-figcaption { color: var(--muted); font-size: 0.75em; }
-.deck-footer { position: fixed; left: 0; right: 0; bottom: 0; display: flex; align-items: center; gap: 1em;
-  padding: 0.6vh 2vw; background: rgba(255,255,255,0.92); border-top: 1px solid var(--rule);
-  font-size: 14px; color: var(--muted); }
-.deck-footer button { font: inherit; padding: 0.2em 0.9em; border: 1px solid var(--rule); border-radius: 6px;
-  background: #fff; cursor: pointer; }
-.deck-footer button:focus-visible { outline: 3px solid var(--accent); }
-.deck-footer .help { margin-left: auto; }
-.decks { max-width: 50rem; margin: 3rem auto; padding: 0 1.5rem; font-size: 1.1rem; line-height: 1.6; }
-@media print {
-  .deck-footer { display: none; }
-  .slide, .slide[hidden] { display: flex; min-height: auto; height: auto; page-break-after: always;
-    break-after: page; padding: 0; font-size: 13pt; }
-  .slide-figure { height: 11cm; }
-}
-"""
+#: The decks' stylesheet and keyboard script, inlined into each deck (so a deck is one file).
+ASSETS = Path(__file__).with_name("slide_assets")
+#: Figure text on a slide, in px: everything (ticks, legends, buttons, subplot titles) and the figure's title.
+FIGURE_FONT = 20
+#: At most this many ticks on a numeric axis of a slide figure (the labels are bigger than in the notebook).
+SLIDE_TICKS = 6
+#: Room in px right of the plot of a figure whose points carry text labels (drawn past the axes, not clipped).
+LABEL_ROOM = 120
+#: A legend with more entries than this goes below the plot on a slide (beside it, it would need to scroll).
+MAX_SIDE_LEGEND = 7
 
-SCRIPT = """
-(function () {
-  var root = document.documentElement;
-  var slides = Array.prototype.slice.call(document.querySelectorAll(".slide"));
-  var figures = JSON.parse(document.getElementById("deck-figures").textContent);
-  var drawn = {};
-  var current = 0;
-  function draw(div) {
-    if (!window.Plotly || !figures[div.id]) { return Promise.resolve(); }
-    if (drawn[div.id]) { Plotly.Plots.resize(div); return drawn[div.id]; }
-    var f = figures[div.id];
-    drawn[div.id] = Plotly.newPlot(div, f.data, f.layout, f.config);
-    return drawn[div.id];
-  }
-  function show(n) {
-    current = Math.max(0, Math.min(slides.length - 1, n));
-    slides.forEach(function (s, i) { s.hidden = i !== current; });
-    document.getElementById("deck-counter").textContent = (current + 1) + " / " + slides.length;
-    if (location.hash !== "#" + (current + 1)) { history.replaceState(null, "", "#" + (current + 1)); }
-    root.dataset.slide = String(current + 1);
-    root.dataset.ready = "false";
-    var divs = Array.prototype.slice.call(slides[current].querySelectorAll(".slide-figure"));
-    Promise.all(divs.map(draw)).then(function () { root.dataset.ready = "true"; },
-      function (error) { console.error("a figure failed to draw:", error); root.dataset.ready = "error"; });
-  }
-  document.addEventListener("keydown", function (e) {
-    if (e.altKey || e.ctrlKey || e.metaKey || (e.target.closest && e.target.closest("input, select, textarea"))) \
-{ return; }
-    var next = { ArrowRight: 1, ArrowDown: 1, PageDown: 1, " ": 1, ArrowLeft: -1, ArrowUp: -1, PageUp: -1 }[e.key];
-    if (next) { show(current + next); e.preventDefault(); }
-    else if (e.key === "Home") { show(0); e.preventDefault(); }
-    else if (e.key === "End") { show(slides.length - 1); e.preventDefault(); }
-  });
-  document.getElementById("deck-previous").addEventListener("click", function () { show(current - 1); });
-  document.getElementById("deck-next").addEventListener("click", function () { show(current + 1); });
-  window.addEventListener("beforeprint", function () {
-    Array.prototype.forEach.call(document.querySelectorAll(".slide-figure"), function (div) { draw(div); });
-  });
-  document.addEventListener("DOMContentLoaded", function () {
-    var start = parseInt(location.hash.slice(1), 10);
-    show(isNaN(start) ? 0 : start - 1);
-  });
-})();
-"""
+
+def asset(name: str) -> str:
+    """The text of one of the decks' assets (``slides.css``, ``slides.js``)."""
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+def _at_least(font: object, size: int) -> dict:
+    """A plotly font dict whose size is at least ``size``."""
+    font = dict(font) if isinstance(font, dict) else {}
+    current = font.get("size")
+    font["size"] = max(current, size) if isinstance(current, (int, float)) else size
+    return font
+
+
+def _titled(title: object, size: int) -> dict:
+    """A plotly title (a string or a dict) as a dict whose font is at least ``size``."""
+    title = {"text": title} if isinstance(title, str) else dict(title) if isinstance(title, dict) else {}
+    return {**title, "font": _at_least(title.get("font"), size)}
+
+
+def _categorical_axes(data: list) -> set[str]:
+    """The axes (``xaxis``, ``yaxis2``, ...) that show categories: some trace on them has text values."""
+    found = set()
+    for trace in data:
+        for letter in "xy":
+            values = trace.get(letter)
+            if isinstance(values, list) and values and isinstance(values[0], str):
+                ref = trace.get(f"{letter}axis") or letter
+                found.add(f"{letter}axis{ref[1:]}")
+    return found
+
+
+def legend_entries(data: list) -> int:
+    """How many entries a figure's legend shows: visible traces with a name, not hidden from the legend, one per
+    legend group."""
+    shown = [t for t in data if t.get("visible", True) is True and t.get("showlegend", True) and t.get("name")]
+    return len({t.get("legendgroup") or id(t) for t in shown})
+
+
+def slide_layout(layout: dict, data: list | None = None) -> dict:
+    """A figure's layout for a slide: every text at least :data:`FIGURE_FONT` px, no title (the slide's caption
+    above the figure says it, and wraps), at most :data:`SLIDE_TICKS` ticks on a numeric axis (never fewer
+    categories), the axes pushing the margins as they need, a long legend below the plot, and bar text too small
+    to read hidden rather than shrunk.
+    A panel's buttons and sliders are left out: at slide size they would take the room of the plot, and the slide
+    shows the panel's first state, which its caption describes (the notebook has the live panel).
+    The notebook's figure is not changed (this is a copy)."""
+    layout = {k: v for k, v in layout.items() if k not in ("updatemenus", "sliders")}
+    categorical = _categorical_axes(data or [])
+    layout["font"] = _at_least(layout.get("font"), FIGURE_FONT)
+    layout["title"] = {"text": ""}  # the slide shows it above the figure, as the caption, in the slide's own type
+    margin = dict(layout.get("margin") or {})
+    layout["margin"] = {**margin, "t": 50 if layout.get("annotations") else 20, "b": min(margin.get("b", 60), 60)}
+    if any(t.get("type", "scatter") == "scatter" and "text" in (t.get("mode") or "") for t in data or []):
+        layout["margin"]["r"] = max(margin.get("r", 0), LABEL_ROOM)  # a labelled point's text may reach past the axis
+    for key in [k for k in layout if re.fullmatch(r"[xy]axis\d*", k)]:
+        axis = dict(layout[key] or {})
+        axis["tickfont"] = _at_least(axis.get("tickfont"), FIGURE_FONT)
+        if axis.get("title"):
+            axis["title"] = _titled(axis["title"], FIGURE_FONT)
+            text = axis["title"].get("text") or ""
+            if key.startswith("y") and len(text) > 24 and " (" in text and "<br>" not in text:
+                axis["title"]["text"] = text.replace(" (", "<br>(", 1)  # a long vertical title on two lines
+        if key not in categorical and axis.get("type") != "category" and axis.get("tickmode") != "array" \
+                and "tickvals" not in axis:
+            axis["nticks"] = min(axis.get("nticks") or SLIDE_TICKS, SLIDE_TICKS)
+        axis["automargin"] = True
+        layout[key] = axis
+    legend = dict(layout.get("legend") or {})
+    legend["font"] = _at_least(legend.get("font"), FIGURE_FONT)
+    if legend_entries(data or []) > MAX_SIDE_LEGEND:  # a long legend at slide size would scroll: it goes below
+        legend.update(orientation="h", x=0, xanchor="left", xref="container", y=0, yanchor="bottom",
+                      yref="container")
+    if legend.get("title"):
+        legend["title"] = _titled(legend["title"], FIGURE_FONT)
+    layout["legend"] = legend
+    layout["annotations"] = [{**a, "font": _at_least(a.get("font"), FIGURE_FONT)} for a in layout.get("annotations")
+                             or []]
+    layout["hoverlabel"] = {**(layout.get("hoverlabel") or {}),
+                            "font": _at_least((layout.get("hoverlabel") or {}).get("font"), FIGURE_FONT)}
+    layout["uniformtext"] = {"minsize": FIGURE_FONT, "mode": "hide"}
+    return layout
+
+
+def slide_figure(spec: dict) -> dict:
+    """What a slide draws for one figure's spec (:func:`helpers.publishing.rendering.plotly_spec`): its layout made
+    for a slide (:func:`slide_layout`), text on its traces at least :data:`FIGURE_FONT` px, and no toolbar (it
+    would cover the title; a slide is shown, not explored)."""
+    data = [{**trace, "textfont": _at_least(trace.get("textfont"), FIGURE_FONT),
+             **({"cliponaxis": False} if "text" in (trace.get("mode") or "") else {})}
+            if trace.get("text") is not None or trace.get("texttemplate") else trace for trace in spec["data"]]
+    return {**spec, "data": data, "layout": slide_layout(spec["layout"], spec["data"]),
+            "config": {**spec.get("config", {}), "displayModeBar": False}}
 
 
 def render_deck(slides: list[Slide], title: str, back_href: str = "index.html") -> tuple[str, int]:
@@ -138,10 +170,11 @@ def render_deck(slides: list[Slide], title: str, back_href: str = "index.html") 
         if slide.figure is not None:
             div_id = f"figure-{n}"
             shown = output_html({PLOTLY_MIME: slide.figure}, div_id, fill_box=True)
-            figures[div_id] = shown.figure
+            figures[div_id] = slide_figure(shown.figure)
             caption = f"<figcaption>{html.escape(slide.caption)}</figcaption>" if slide.caption else ""
-            parts.append(f'<figure>{shown.data["text/html"]}{caption}</figure>')
-        sections.append(f'<section class="slide slide-{slide.kind}" id="slide-{n}" aria-label="Slide {n} of '
+            parts.append(f'<figure>{caption}{shown.data["text/html"]}</figure>')
+        kind = f"slide-{slide.kind}" + (" text-only" if slide.figure is None else "")
+        sections.append(f'<section class="slide {kind}" id="slide-{n}" aria-label="Slide {n} of '
                         f'{len(slides)}"{" hidden" if n > 1 else ""}>\n' + "\n".join(p for p in parts if p)
                         + "\n</section>")
     plotly = '<script defer src="assets/plotly.min.js"></script>\n' if figures else ""
@@ -149,14 +182,15 @@ def render_deck(slides: list[Slide], title: str, back_href: str = "index.html") 
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<meta name="generator" content="helpers.publishing.slides">\n'
             f'<title>{html.escape(title)} · slides</title>\n'
-            f"<style>{STYLE}</style>\n{plotly}</head>\n<body>\n<main>\n" + "\n".join(sections) + "\n</main>\n"
+            f"<style>{asset('slides.css')}</style>\n{plotly}</head>\n<body>\n<main>\n" + "\n".join(sections)
+            + "\n</main>\n"
             f'<footer class="deck-footer"><a href="{html.escape(back_href)}">All decks</a>'
             f'<button id="deck-previous" type="button" aria-label="Previous slide">&larr;</button>'
             f'<span id="deck-counter" aria-live="polite">1 / {len(slides)}</span>'
             f'<button id="deck-next" type="button" aria-label="Next slide">&rarr;</button>'
             f'<span class="help">keys: &rarr; / Space next, &larr; previous, Home, End</span></footer>\n'
             f'<script id="deck-figures" type="application/json">{script_json(figures)}</script>\n'
-            f"<script>{SCRIPT}</script>\n</body>\n</html>\n")
+            f"<script>{asset('slides.js')}</script>\n</body>\n</html>\n")
     return page, len(figures)
 
 
@@ -166,10 +200,28 @@ def render_index(decks: list[tuple[str, str, int]]) -> str:
                       for name, title, count in decks)
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>Slides</title>\n'
-            f"<style>{STYLE}</style>\n</head>\n<body>\n<main class=\"decks\">\n<h1>Slides</h1>\n"
+            f"<style>{asset('slides.css')}</style>\n</head>\n<body>\n<main class=\"decks\">\n<h1>Slides</h1>\n"
             f"<p>One deck per lesson, made from the lesson notebook's title, section headings, first figures and "
             f"summary. Open a deck and use the arrow keys. Solutions are never on the slides.</p>\n<ol>\n{items}\n"
             f"</ol>\n</main>\n</body>\n</html>\n")
+
+
+def measure_deck(page, timeout_s: float = 20.0) -> list[dict]:
+    """What a back row sees on each slide of the deck open in the Playwright ``page``, slide by slide (→ key):
+    ``body_min`` and ``figure_min`` (smallest text size in px, prose and figure), ``words`` (of prose, heading not
+    counted), ``outside`` (text or figures under the footer or off the screen) and ``scrolls_sideways``. Raises
+    RuntimeError if a slide's figure fails to draw."""
+    script, found = asset("measure.js"), []
+    page.keyboard.press("Home")
+    count = page.locator(".slide").count()
+    for n in range(1, count + 1):
+        page.wait_for_function(f"document.documentElement.dataset.slide === '{n}' && "
+                               "document.documentElement.dataset.ready !== 'false'", timeout=timeout_s * 1000)
+        if page.evaluate("document.documentElement.dataset.ready") != "true":
+            raise RuntimeError(f"slide {n}: a figure failed to draw")
+        found.append(page.evaluate(script))
+        page.keyboard.press("ArrowRight")
+    return found
 
 
 @dataclass

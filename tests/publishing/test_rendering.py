@@ -162,6 +162,9 @@ def test_prepare_folder_replaces_only_its_own_builds(tmp_path):
     assert (foreign / "thesis.tex").read_text() == "precious"
 
 
-def test_plotly_js_is_plotlys_own_bundle():
+def test_plotly_js_is_the_chosen_bundle_at_plotlys_version():
+    from helpers.publishing import plotly_bundle
+
     path = rendering.plotly_js_path()
-    assert path.name == "plotly.min.js" and path.stat().st_size > 1024 * 1024
+    assert path == plotly_bundle.choose_bundle()[0] and path.stat().st_size > 1024 * 1024
+    assert plotly_bundle.bundle_version(path) == plotly_bundle.expected_version()

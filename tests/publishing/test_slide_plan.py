@@ -7,8 +7,26 @@ import pytest
 from course_samples import COLLAPSED_TEXT, HIDDEN_SHOWN, hidden_cells_lesson
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers.publishing.notebooks import PLOTLY_MIME, SOLUTION_TAG
-from helpers.publishing.slide_plan import FigureItem, Segment, segments, slide_plan
+from helpers.publishing.notebooks import (
+    NOTEBOOKS_DIR,
+    PLOTLY_MIME,
+    SOLUTION_TAG,
+    find_lessons,
+    for_readers,
+    read_notebook,
+)
+from helpers.publishing.slide_plan import (
+    MAX_WORDS,
+    FigureItem,
+    Segment,
+    fit_block,
+    fit_sentences,
+    prose_words,
+    segments,
+    sentences,
+    short_caption,
+    slide_plan,
+)
 
 
 def fig(title):
@@ -42,13 +60,13 @@ def test_slide_plan_follows_the_rule():
     plan = slide_plan(made_up_lesson())
     assert [s.kind for s in plan] == ["title", "section", "section", "section", "summary", "questions"]
     title = plan[0]
-    assert title.heading == "97 · Made up" and "A one-line summary." in title.markdown and "1. a;" in title.markdown
-    assert "Intro · 2. Plots" not in title.markdown, "the section map is not on the title slide"
+    assert title.heading == "97 · Made up" and title.markdown == "A one-line summary.\n\n**Time:** 5 min"
+    assert "Intro · 2. Plots" not in title.markdown and "1. a;" not in title.markdown, "no map or objectives"
     assert plan[1].markdown.startswith("This paragraph explains") and plan[1].figure is None
     assert plan[2].figure["layout"]["title"]["text"] == "First figure"
-    assert plan[2].caption == "Figure: First figure. Text."
-    assert plan[3].markdown.splitlines() == ["- Exercise 1 · Guess   (⏱ 5 min · ★☆☆)",
-                                             "- Exercise 2 · Compute   (⏱ 10 min · ★★☆)"]
+    assert plan[2].caption == "Figure: First figure.", "the first sentence of the text alternative"
+    assert plan[3].markdown.splitlines() == ["- Exercise 1 · Guess (5 min · ★☆☆)",
+                                             "- Exercise 2 · Compute (10 min · ★★☆)"], "no emoji on a slide"
     assert plan[4].markdown == "- first point\n- second point" and plan[5].markdown == "1. Why?"
     assert all("SECRET" not in s.markdown and "References" not in s.heading for s in plan)
     assert plan[3].cells == [6, 8], "the exercise slide's cells: its heading and the next exercise, not the solution"
@@ -88,3 +106,48 @@ def test_hidden_input_cells_give_their_sentence_and_collapsed_outputs_their_figu
     bodies = [item.body for item in segments(hidden_cells_lesson()) if isinstance(item, Segment)]
     assert HIDDEN_SHOWN[1] in bodies, "the metadata marker alone is enough"
     assert not any("SECRET_CODE" in t or "display(" in t for t in bodies + [s.markdown for s in plan])
+
+
+# -- a slide a back row can read: at most MAX_WORDS words of prose, whole sentences, no dangling colon --------------
+
+def test_sentences_and_words():
+    text = "Marks et al. (2026) say so. Bayes, i.e. exact, wins: see `x.y`. Then?\nYes! ok"
+    assert sentences(text) == ["Marks et al. (2026) say so.", "Bayes, i.e. exact, wins: see `x.y`.", "Then?",
+                               "Yes! ok"]
+    assert prose_words("- Exercise 1 · Guess (5 min · ★☆☆)") == 5
+
+
+def test_fit_sentences_keeps_whole_sentences_and_never_ends_on_a_colon():
+    assert fit_sentences("One two three. Four five six. Seven eight nine.", 6) == "One two three. Four five six."
+    assert fit_sentences("Short lead. The recipe's numbers:", 45) == "Short lead."
+    assert fit_sentences("The recipe's numbers:", 45) == "The recipe's numbers…"
+    cut = fit_sentences("A **very long** sentence, with a clause, that goes on and on and `never` stops.", 8)
+    assert cut == "A **very long** sentence, with a clause…" and prose_words(cut) <= 8
+    assert fit_sentences("Words **bold and more bold text** here.", 3) == "Words **bold and**…"
+    assert fit_sentences("", 10) == "" and fit_sentences("Some words.", 0) == ""
+
+
+def test_fit_block_shortens_a_list_point_by_point():
+    block = "Lead in:\n- First point. More about it.\n- A point far too long " + "word " * 50 + ".\n- Last one."
+    assert fit_block(block, 12) == "Lead in:\n- First point.\n- Last one."
+    assert short_caption("Figure: A title: with colon. Long details follow here.") == "Figure: A title: with colon."
+    assert prose_words(short_caption("Figure: " + "word " * 40)) <= 16
+
+
+def test_summary_and_questions_keep_the_first_sentence_of_each_point():
+    lesson = made_up_lesson()
+    lesson.cells[9].source = ("## 4. Summary\n\n- First point. Detail " + "detail " * 30 + ".\n- Second point.\n\n"
+                              "## Questions to discuss\n\n1. Context first. Why so?\n2. " + "long " * 50 + "?")
+    plan = slide_plan(lesson)
+    assert plan[4].markdown == "- First point.\n- Second point."
+    assert plan[5].markdown == "1. Context first. Why so?"
+
+
+@pytest.mark.parametrize("path", find_lessons(NOTEBOOKS_DIR), ids=lambda p: p.stem)
+def test_no_slide_of_a_real_lesson_has_more_than_45_words_or_a_dangling_colon(path):
+    plan = slide_plan(for_readers(read_notebook(path)))
+    for slide in plan:
+        words = prose_words(slide.markdown) + prose_words(slide.caption)
+        assert 0 < words <= MAX_WORDS, f"{slide.heading}: {words} words"
+        assert not slide.markdown.rstrip().endswith(":"), f"{slide.heading} ends on a colon"
+        assert "⏱" not in slide.markdown

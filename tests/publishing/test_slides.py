@@ -11,11 +11,11 @@ import pytest
 from course_samples import COLLAPSED_TEXT, hidden_cells_lesson, snapshot_lessons
 from test_slide_plan import made_up_lesson
 
-from helpers.publishing import accessibility, slides
+from helpers.publishing import accessibility, rendering, slides
 from helpers.publishing.browser import launch_chromium, offline_only
 from helpers.publishing.notebooks import NOTEBOOKS_DIR, count_outputs, find_lessons, headings
 from helpers.publishing.rendering import plotly_js_path, remote_references
-from helpers.publishing.slide_plan import SKIPPED_SECTIONS, slide_plan
+from helpers.publishing.slide_plan import MAX_WORDS, SKIPPED_SECTIONS, slide_plan
 
 LESSONS = find_lessons(NOTEBOOKS_DIR)
 
@@ -28,7 +28,51 @@ def test_deck_is_offline_and_fits_figures_to_the_slide(tmp_path):
     assert '<script defer src="assets/plotly.min.js">' in page
     assert '"height":500' not in page, "a slide figure fills its box: the notebook's fixed height is dropped"
     assert 'role="figure" aria-label="Figure: First figure"' in page
+    assert "<figure><figcaption>Figure: First figure.</figcaption>" in page, "the caption heads the figure"
     assert "</script>" not in page.split('id="deck-figures"')[1].split("</script>")[0]
+
+
+def _fonts(value, path=""):
+    """Every (path, size) of a font in a plotly layout or trace."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key.endswith("font") and isinstance(item, dict):
+                yield f"{path}.{key}", item.get("size")
+            yield from _fonts(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _fonts(item, f"{path}[{i}]")
+
+
+def test_a_slide_figure_has_big_text_few_ticks_no_controls_and_leaves_the_notebook_alone():
+    figure = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2], "text": ["1", "2"], "name": "one"},
+                       {"type": "scatter", "x": [1, 2], "y": [3, 4], "mode": "markers+text", "text": ["p", "q"],
+                        "xaxis": "x2", "yaxis": "y2", "name": "two"}],
+              "layout": {"font": {"size": 14}, "title": {"text": "T", "font": {"size": 30}},
+                         "xaxis": {"title": {"text": "cat"}}, "xaxis2": {"tickfont": {"size": 11}},
+                         "yaxis": {"tickvals": [0, 1]}, "yaxis2": {"title": "a long vertical title (units)"},
+                         "annotations": [{"text": "sub", "font": {"size": 16}}], "legend": {"font": {"size": 9}},
+                         "updatemenus": [{"buttons": []}], "sliders": [{"steps": []}], "margin": {"t": 160}}}
+    before = repr(figure)
+    spec = slides.slide_figure(rendering.plotly_spec(figure, fill_box=True))
+    assert repr(figure) == before, "the notebook's figure is not changed"
+    layout = spec["layout"]
+    fonts = dict(_fonts(layout)) | dict(_fonts(spec["data"], "data"))
+    assert fonts and all(size >= slides.FIGURE_FONT for size in fonts.values()), fonts
+    for needed in (".font", ".xaxis.tickfont", ".xaxis2.tickfont", ".legend.font", ".annotations[0].font",
+                   "data[0].textfont", "data[1].textfont"):
+        assert needed in fonts, needed
+    assert layout["title"] == {"text": ""}, "the slide's caption says the title, above the figure"
+    assert "nticks" not in layout["xaxis"], "categories are never thinned"
+    assert "nticks" not in layout["yaxis"], "explicit ticks are kept"
+    assert layout["xaxis2"]["nticks"] == slides.SLIDE_TICKS and layout["yaxis2"]["nticks"] == slides.SLIDE_TICKS
+    assert layout["yaxis2"]["title"]["text"] == "a long vertical title<br>(units)"
+    assert "updatemenus" not in layout and "sliders" not in layout and layout["margin"]["t"] == 50
+    assert layout["margin"]["r"] >= slides.LABEL_ROOM and spec["data"][1]["cliponaxis"] is False
+    assert layout["legend"].get("orientation") != "h", "a short legend stays beside the plot"
+    assert spec["config"]["displayModeBar"] is False
+    many = {**figure, "data": [{"type": "scatter", "y": [1], "name": f"s{i}"} for i in range(9)]}
+    assert slides.slide_figure(rendering.plotly_spec(many))["layout"]["legend"]["orientation"] == "h"
 
 
 def test_bad_input(tmp_path):
@@ -133,3 +177,62 @@ def test_a_deck_never_shows_hidden_code_and_shows_collapsed_figures(tmp_path):
     page = (tmp_path / "out" / "96_hidden.html").read_text(encoding="utf-8")
     assert "The rate rose to <strong>0.53</strong>" in page and html.escape(COLLAPSED_TEXT) in page
     assert "SECRET_CODE" not in page and "display(Markdown" not in page
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_slide_reads_from_the_back_row_in_chromium(needs_browser, real_decks, size):
+    """Measured in the browser, every slide of every deck: prose at least 22 px at 1280x720 (and in proportion on a
+    bigger screen), figure text (ticks, legends, subplot titles, labels) at least 20 px, at most MAX_WORDS words,
+    nothing under the footer, off the slide or outside its figure, no sideways scrolling."""
+    from playwright.sync_api import sync_playwright
+
+    _, report = real_decks
+    width, height = size
+    scale = min(width / 1280, height / 720)
+    problems, measured = [], 0
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            for name in report.decks:
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.route("**/*", offline_only)
+                page.goto((report.out_dir / name).as_uri(), wait_until="load")
+                for m in slides.measure_deck(page):
+                    measured += 1
+                    where = f"{name} slide {m['slide']} at {width}x{height}"
+                    if m["body_min"] is not None and m["body_min"] < 22 * scale - 0.5:
+                        problems.append(f"{where}: prose at {m['body_min']} px")
+                    if m["figure_min"] is not None and m["figure_min"] < slides.FIGURE_FONT * scale - 0.5:
+                        problems.append(f"{where}: figure text at {m['figure_min']} px")
+                    if m["words"] > MAX_WORDS:
+                        problems.append(f"{where}: {m['words']} words")
+                    problems += [f"{where}: {what} is under the footer or off the slide" for what in m["outside"]]
+                    if m["scrolls_sideways"]:
+                        problems.append(f"{where}: scrolls sideways")
+                page.close()
+        finally:
+            browser.close()
+    assert measured == sum(d["slides"] for d in report.decks.values())
+    assert problems == []
+
+
+def test_the_measure_finds_small_text_and_text_under_the_footer(needs_browser, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    page_html, _ = slides.render_deck(slide_plan(made_up_lesson()), "97 · Made up")
+    bad = page_html.replace("</style>", ".slide p { font-size: 12px; } .slide-summary ul { margin-top: 900px; }"
+                                        "</style>")
+    (tmp_path / "bad.html").write_text(bad, encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.route("**/*", offline_only)
+            page.goto((tmp_path / "bad.html").as_uri(), wait_until="load")
+            measured = slides.measure_deck(page)
+        finally:
+            browser.close()
+    assert measured[0]["body_min"] == 12
+    summary = next(m for m in measured if m["slide"] == 5)
+    assert summary["outside"] and "first point" in summary["outside"][0]
+    assert measured[1]["outside"] == [] and measured[1]["words"] <= MAX_WORDS
