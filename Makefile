@@ -3,7 +3,8 @@
 #   make lab       set up .venv if needed, then open the course in JupyterLab (token authentication on)
 #   make test      set up .venv if needed, then lint, check the import layers and run the whole test suite
 #                  (extra pytest options: PYTEST_ARGS=...)
-#   make bench     time the core steps (training, evaluation) on this machine
+#   make bench     time the core steps (training, evaluation) and each lesson's run on this machine
+#                  (only the lessons' run times: make bench BENCH_ARGS=--lessons-only)
 #   make execute   re-run every notebook in place, so committed outputs match the code
 #   make html      build the static HTML site
 #   make weights   retrain and ship the model weights for seeds 0-9
@@ -18,6 +19,7 @@ STAMP   := $(VENV)/.installed
 NOTEBOOKS     := $(wildcard notebooks/*.ipynb)
 CELL_TIMEOUT  := 300
 PYTEST_ARGS   ?=
+BENCH_ARGS    ?=
 # Extra options for `jupyter lab`, e.g. LAB_ARGS=--no-browser. The token stays on whatever you pass here.
 LAB_ARGS      ?=
 
@@ -33,9 +35,10 @@ $(PIP):
 	  exit 1; }
 
 # Install the project (editable, with the browser tests' and the linters' extras) only when pyproject.toml is newer
-# than the stamp.
-$(STAMP): pyproject.toml | $(PIP)
+# than the stamp; then the course's JupyterLab settings (jupyter/overrides.json: no news pop-up).
+$(STAMP): pyproject.toml jupyter/overrides.json | $(PIP)
 	$(PIP) install -e '.[browser,dev]'
+	$(PY) -m helpers.tools.lab_settings
 	@touch $@
 
 install: $(STAMP)
@@ -45,6 +48,7 @@ lab: $(STAMP)
 	@if [ "$$(id -u)" = 0 ] && ! printf '%s' "$(LAB_ARGS)" | grep -q -- --allow-root; then \
 	  echo "JupyterLab will not run as root. Run 'make lab' as a normal user, or, inside a container," \
 	  "run: make lab LAB_ARGS=--allow-root (the server still asks for its token)."; exit 1; fi
+	@$(PY) -m helpers.tools.lab_settings
 	$(JUPYTER) lab notebooks/ $(LAB_ARGS)
 
 # The linter and the import layers first (a second each), then every test.
@@ -54,7 +58,7 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(PY) -m helpers.tools.bench
+	$(PY) -m helpers.tools.bench $(BENCH_ARGS)
 
 execute: $(STAMP)
 ifeq ($(strip $(NOTEBOOKS)),)
@@ -64,7 +68,15 @@ else
 	  --ExecutePreprocessor.timeout=$(CELL_TIMEOUT) $(NOTEBOOKS)
 endif
 
+# The pages' plotly.js: the 1.5 MB cartesian bundle pinned in package-lock.json (npm ci, no install scripts, only
+# when the lock file changed); without npm the build says so and ships plotly's full 4.8 MB bundle.
+NPM_BUNDLE = @if ! command -v npm >/dev/null 2>&1; then \
+	  echo "npm not found: the pages get plotly's full 4.8 MB bundle (slower); for the 1.5 MB one: sudo apt install npm"; \
+	elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --ignore-scripts --no-audit --no-fund; fi
+
 html: $(STAMP)
+	$(NPM_BUNDLE)
 	$(PY) -m helpers.publishing.site
 
 # Base world, then the role-model worlds of lesson 05 (about 20 s per model on a quiet 2-core laptop).
@@ -84,4 +96,5 @@ handouts: $(STAMP)
 	$(PY) -m helpers.publishing.handouts
 
 slides: $(STAMP)
+	$(NPM_BUNDLE)
 	$(PY) -m helpers.publishing.slides

@@ -6,6 +6,7 @@ results in data/results/ (regenerate them with ``make results``). Prints one tab
 
 from __future__ import annotations
 
+import re
 import statistics
 import subprocess
 import sys
@@ -167,29 +168,79 @@ def widget_latencies() -> list[tuple[str, str, float, bool]]:
 
 
 def page_timings() -> list[tuple[str, str, float, bool]]:
-    """Time to interactive of each static page in headless Chromium (needs Chromium): a first, cold visit per page,
-    and the slowest page on a second visit (the browser keeps plotly.js compiled between the pages of the site).
+    """The static site's page-speed targets in headless Chromium (needs Chromium), median of three cold visits per
+    page (:mod:`helpers.publishing.page_speed`): interactive, every figure drawn, pages without figures, and the
+    slowest page on a second visit (the browser keeps plotly.js compiled between the pages of the site).
 
     The site is built afresh from the committed notebooks into a temporary folder, so the timings never come from
     an old build in site/.
     """
     import tempfile
 
-    from helpers.publishing import site
-    from helpers.publishing.browser import measure_page_timings
+    from helpers.publishing import page_speed, site
     from helpers.publishing.notebooks import NOTEBOOKS_DIR
 
     with tempfile.TemporaryDirectory() as folder:
         built = site.build_site(NOTEBOOKS_DIR, Path(folder) / "site", verbose=False)
         try:
-            timings = measure_page_timings(built.site_dir)
+            timings = page_speed.measure_site(built.site_dir)
         except Exception as err:  # no Chromium or Playwright here: say so instead of failing the benchmark
             print(f"(page timings skipped: {type(err).__name__}: {err})")
             return []
-    rows = [(f"time to interactive, {page} (s)", "<= 1", t["interactive"], t["interactive"] <= 1)
-            for page, t in timings.items()]
-    warm = max(t["warm_interactive"] for t in timings.values())
-    rows.append(("time to interactive on a second visit, slowest page (s)", "<= 1", warm, warm <= 1))
+        figures = page_speed.figure_counts(built.site_dir)
+    return page_speed.target_rows(timings, figures)
+
+
+#: How a lesson's opening states its run time: ``**Runs in:** about 20 s``.
+STATED_RUN_TIME = re.compile(r"\*\*Runs in:\*\*\s*about\s+(\d+(?:\.\d+)?)\s*s\b")
+#: How far a lesson's stated run time may be from the measured one, as a share of the measured time.
+RUN_TIME_TOLERANCE = 0.30
+
+
+def stated_seconds(notebook: dict) -> float:
+    """The run time a lesson states in its opening ("**Runs in:** about N s"), in seconds."""
+    for cell in notebook.get("cells", [])[:3]:
+        source = cell.get("source", "")
+        match = STATED_RUN_TIME.search(source if isinstance(source, str) else "".join(source))
+        if cell.get("cell_type") == "markdown" and match:
+            return float(match.group(1))
+    raise ValueError("no '**Runs in:** about N s' in the lesson's opening cells; expected one in its first "
+                     "markdown cell")
+
+
+def stated_time_ok(stated: float, measured: float, tolerance: float = RUN_TIME_TOLERANCE) -> bool:
+    """Whether a stated run time is within ``tolerance`` (a share) of the measured one."""
+    if measured <= 0:
+        raise ValueError(f"measured={measured}; expected a run time in seconds above 0")
+    return abs(stated - measured) <= tolerance * measured
+
+
+def notebook_run_seconds(path: Path, timeout: int = 600) -> float:
+    """Wall-clock seconds a headless run of the notebook at ``path`` takes, kernel start included (an in-memory
+    copy is executed in the notebook's folder; the file is not changed)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    return time.perf_counter() - start
+
+
+def lesson_run_times(paths: list[Path] | None = None, repeats: int = 1) -> list[tuple[str, str, float, bool]]:
+    """Each lesson's measured headless run time (median of ``repeats`` runs) beside the time its opening states
+    (target: within 30%)."""
+    import json
+
+    from helpers.publishing.notebooks import NOTEBOOKS_DIR
+
+    rows = []
+    for path in paths if paths is not None else sorted(Path(NOTEBOOKS_DIR).glob("[0-9]*.ipynb")):
+        stated = stated_seconds(json.loads(path.read_text(encoding="utf-8")))
+        measured = statistics.median(notebook_run_seconds(path) for _ in range(repeats))
+        rows.append((f"run time of {path.stem} (s; it states about {stated:g} s)",
+                     f"{stated:g} ±{RUN_TIME_TOLERANCE:.0%}", measured, stated_time_ok(stated, measured)))
     return rows
 
 
@@ -211,23 +262,35 @@ def main(argv: list[str] | None = None) -> int:
     parser = CommandLine(prog="python -m helpers.tools.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5,
                         help=f"runs per timing (median), 1 to {MAX_REPEATS}; default 5")
+    parser.add_argument("--lessons-only", action="store_true",
+                        help="only run each lesson headless and compare its run time with the one it states")
     args = parser.parse_args(argv)
     if not 1 <= args.repeats <= MAX_REPEATS:
         parser.error(f"--repeats={args.repeats}; expected a whole number of runs from 1 to {MAX_REPEATS}")
-    return run_command(parser.prog, lambda: report(args.repeats))
+    return run_command(parser.prog, lambda: report(args.repeats, args.lessons_only))
 
 
-def report(repeats: int) -> int:
+def report(repeats: int, lessons_only: bool = False) -> int:
     """Measure everything and print the table of targets (the command line's work)."""
-    rows = timings(repeats) + behaviour() + widget_latencies() + page_timings()
+    if lessons_only:
+        return print_rows(lesson_run_times(repeats=min(repeats, 3)))
+    rows = timings(repeats) + behaviour() + widget_latencies() + lesson_run_times(repeats=min(repeats, 3)) \
+        + page_timings()
+    print_rows(rows, tables=True)
+    return 0
+
+
+def print_rows(rows: list[tuple[str, str, float, bool]], tables: bool = False) -> int:
+    """Print the table of targets (and, with ``tables``, the report tables); always 0 (a report, not a gate)."""
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'target':>9}  {'measured':>8}  verdict")
     for name, target, value, ok in rows:
         print(f"{name:<{width}}  {target:>9}  {value:>8.3f}  {'ok' if ok else 'MISSED'}")
-    print()
-    print(role_model_table())
-    print()
-    print(rl_table())
+    if tables:
+        print()
+        print(role_model_table())
+        print()
+        print(rl_table())
     missed = [r[0] for r in rows if not r[3]]
     print(f"\n{len(rows) - len(missed)} of {len(rows)} targets met" + (f"; missed: {'; '.join(missed)}" if missed
                                                                        else ""))

@@ -35,3 +35,52 @@ def seconds_taken(action: Callable[[], None]) -> float:
     start = time.perf_counter()
     action()
     return time.perf_counter() - start
+
+
+# ----- what a panel shows before it runs, and its controls -----
+#: The style of a control whose label must show in full (ipywidgets cuts a description at about 90 px).
+FULL_LABEL = {"description_width": "initial"}
+#: How a panel's toggle looks when pressed and when not: (button_style, icon). Pressed is green with a tick, not
+#: only a grey shade.
+PRESSED = ("success", "check")
+RELEASED = ("", "square-o")
+
+
+def pressed_look(value: bool) -> tuple[str, str]:
+    """The (button_style, icon) of a toggle button that is ``value`` (pressed or not)."""
+    return PRESSED if value else RELEASED
+
+
+def show_pressed(toggle) -> None:
+    """Make a ToggleButton show its state clearly (green with a tick when on), now and on every change."""
+    def restyle(_change: object = None) -> None:
+        toggle.button_style, toggle.icon = pressed_look(bool(toggle.value))
+
+    restyle()
+    toggle.observe(restyle, names="value")
+
+
+def panel_bundle(widget, summary: str) -> dict:
+    """A panel's display bundle: the live widget view, and ``summary`` as its text/plain fallback.
+
+    JupyterLab shows the text/plain part of a saved output until the kernel runs (and any viewer without widgets
+    shows it always), so it says what the panel shows, with its numbers, instead of the raw ``VBox(children=...``.
+    """
+    if not summary.strip():
+        raise ValueError("summary is empty; expected a sentence saying what the panel shows")
+    bundle = dict(widget._repr_mimebundle_())
+    bundle["text/plain"] = summary
+    return bundle
+
+
+class Panel:
+    """Base of the lessons' panels: ``self.widget`` is the view, :meth:`summary` the text a reader sees before the
+    kernel runs. Displaying a panel (``panel`` as a cell's last line, or ``display(panel)``) shows both."""
+
+    widget: object
+
+    def summary(self) -> str:  # pragma: no cover - every panel defines it
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return panel_bundle(self.widget, self.summary())

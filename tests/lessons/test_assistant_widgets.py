@@ -47,3 +47,29 @@ def test_measure_latency_is_under_100_ms(world):
     latency = panels.measure_latency()
     assert set(latency) == {"evidence: check a box", "trajectory: move the slider", "trajectory: switch the mode"}
     assert max(latency.values()) < 0.1, latency
+
+
+TEXT = "text/plain"
+
+
+def test_evidence_panel_says_what_it_shows_with_its_numbers_before_it_runs(world):
+    panel = panels.EvidencePanel(world, panels.stand_in_states(world))
+    panel.select(["says arr"])
+    said = panel._repr_mimebundle_()[TEXT]
+    assert "VBox" not in said and "Evidence panel (says arr)" in said
+    assert f"{panel.state.posterior.max():.2f} on the pirate" in said
+    metric = next(iter(panel.state.bayes))
+    assert f"{metric.replace('_', '-')} {panel.state.network[metric]:.2f} vs {panel.state.bayes[metric]:.2f}" in said
+    assert panels.evidence_summary(world.personas, panel.state) == said
+    assert all(box.style.description_width == "initial" for box in panel.checkboxes.values())
+
+
+def test_trajectory_summary_reads_the_chosen_mode_and_step(world):
+    frames, bayes_metrics = panels.stand_in_runs(world)
+    frames["all"] = frames["all"].assign(helpfulness=np.linspace(0.1, 0.9, len(frames["all"])))
+    said = panels.trajectory_summary(frames, bayes_metrics, "all", 52)  # no row at 52: the last one before it
+    row = frames["all"].set_index("step").loc[50]
+    assert "mode all, step 50 of 100" in said
+    assert f"helpfulness {row['helpfulness']:.2f} vs {bayes_metrics['helpfulness']:.2f}" in said
+    panel = panels.TrajectoryPanel(frames, bayes_metrics)
+    assert panel._repr_mimebundle_()[TEXT] == panels.trajectory_summary(frames, bayes_metrics, "embedding", 100)

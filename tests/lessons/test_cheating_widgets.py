@@ -135,3 +135,16 @@ def test_train_live_fills_the_progress_bar_and_adds_a_star(pairs, world):
     assert not panel.button.disabled and len(panel.live) == 1
     panel.toggle.value = False  # the star is a run with the note: the other state does not show it
     assert "your live run" not in names(shown(panel))
+
+
+def test_the_panel_says_what_it_shows_before_it_runs_and_shows_when_the_toggle_is_pressed(pairs):
+    panel = Wc.TogglePanel(pairs)
+    said = panel._repr_mimebundle_()["text/plain"]
+    assert "VBox" not in said and said.startswith("Permission-toggle panel (off):")
+    assert toggle.toggle_headline(pairs, False, False) in said
+    assert panel.toggle.description == "permission to cheat" and panel.toggle.layout.width == "max-content"
+    assert panel.toggle.button_style == ""
+    panel.toggle.value = True
+    assert (panel.toggle.button_style, panel.toggle.icon) == ("success", "check")
+    assert Wc.toggle_summary(pairs, True, True) == panel.summary()
+    assert f"with it {pairs['with the note']['misalignment'].mean():.2f}" in panel.summary()

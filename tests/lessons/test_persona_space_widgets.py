@@ -47,3 +47,35 @@ def test_interactions_answer_within_100_ms():
     latency = Wp.measure_latency()
     assert set(latency) == {"map: move the step slider", "map: flip the permission toggle", "map: switch the recipe"}
     assert all(seconds < 0.1 for seconds in latency.values()), latency
+
+
+def test_the_panel_says_what_it_shows_with_its_numbers_before_it_runs(coords):
+    runs = Wp.stand_in_runs(coords, steps=20)
+    panel = Wp.MapPanel(coords, runs)
+    said = panel._repr_mimebundle_()["text/plain"]
+    start = runs["cheat"].iloc[0]
+    assert "VBox" not in said and "Map panel (run 'cheat', step 0 of 20)" in said
+    assert f"PC1 {start['pc1']:.2f}, PC2 {start['pc2']:.2f}" in said
+    assert panel.note.value == ""  # a path to see: nothing to explain
+
+
+def test_a_run_of_0_steps_says_why_its_chart_is_empty(coords):
+    runs = Wp.stand_in_runs(coords, steps=20)
+    runs["cheat-with-permission"] = runs["cheat-with-permission"].iloc[:1]  # stopped before its first step
+    panel = Wp.MapPanel(coords, runs)
+    panel.step.value = 10
+    assert "stopped" not in panel.note.value
+    panel.permission.value = True
+    assert (panel.permission.button_style, panel.permission.icon) == ("success", "check")
+    assert "took 0 fine-tuning steps" in panel.note.value
+    assert "took 0 fine-tuning steps" in panel.summary() and "step 0 of 0" in panel.summary()
+    panel.permission.value = False
+    assert panel.note.value == ""
+    assert "stopped at step 10" in Wp.empty_note("cheat-with-permission (fixed steps)",
+                                                 runs["cheat-with-permission (fixed steps)"], 15)
+
+
+def test_the_controls_show_their_full_labels(coords):
+    panel = Wp.MapPanel(coords, Wp.stand_in_runs(coords, steps=20))
+    assert panel.permission.layout.width == "auto" and panel.permission.description == "permission to cheat"
+    assert panel.recipe.style.description_width == "initial"

@@ -50,3 +50,14 @@ def test_interactions_answer_within_100_ms(world, states):
 def test_measure_latency_builds_its_own_panel():
     timings = wp.measure_latency()
     assert len(timings) == 2 and all(t >= 0 for t in timings.values())
+
+
+def test_the_panel_says_what_it_shows_with_its_numbers_before_it_runs(world, states):
+    panel = wp.IncontextPanel(world, states)
+    panel.persona.value, panel.k.value = "pirate", 2
+    view = states[("pirate", 2)]
+    said = panel._repr_mimebundle_()["text/plain"]
+    assert "VBox" not in said and "(character pirate, k = 2 earlier episodes)" in said
+    assert f"network vs Bayes {view.tv_to_bayes:.3f}" in said and f"{view.network.max():.2f}" in said
+    assert said == wp.incontext_summary(view)
+    assert panel.persona.style.description_width == "initial"

@@ -71,3 +71,15 @@ def test_the_seed_offered_first_is_the_opening_worlds_median_seed(records):
 
     panel = Wr.RoleModelPanel(records)
     assert panel.seed.value == live_seeds.median_seed(panel.paired, "gamer", 0.15)
+
+
+def test_the_panel_says_what_it_shows_with_its_numbers_before_it_runs(records):
+    panel = Wr.RoleModelPanel(records)
+    said = panel._repr_mimebundle_()["text/plain"]
+    rows = panel.paired[(panel.paired.role_model == "gamer") & (panel.paired.weight == 0.15)]
+    assert "VBox" not in said and said.startswith("Role-model panel (gamer 15%)")
+    assert f"over {rows.seed.nunique()} seeds: network {rows.network_diff.mean():+.2f}" in said
+    assert f"Bayes {rows.bayes_diff.mean():+.2f}" in said
+    assert "baseline" in Wr.role_model_summary(panel.paired, "gamer", 0.0)
+    assert "no seeds" in Wr.role_model_summary(panel.paired.iloc[:0], "gamer", 0.15)
+    assert panel.role.style.description_width == "initial"

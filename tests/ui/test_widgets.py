@@ -1,8 +1,11 @@
 """The panels' shared drawing: a figure goes into an Output widget's synced state, never through output capture."""
 
+import ipywidgets
 import ipywidgets as W
 import plotly.graph_objects as go
+import pytest
 
+from helpers.ui import widgets as widgets_ui
 from helpers.ui.widgets import figure_bundle, redraw, seconds_taken
 
 PLOTLY = "application/vnd.plotly.v1+json"
@@ -27,3 +30,38 @@ def test_redraw_uses_a_ready_bundle_as_it_is():
 def test_seconds_taken_times_the_action():
     calls = []
     assert seconds_taken(lambda: calls.append(1)) >= 0 and calls == [1]
+
+
+def test_pressed_look_is_green_with_a_tick_and_released_is_not():
+    assert widgets_ui.pressed_look(True) == ("success", "check")
+    style, icon = widgets_ui.pressed_look(False)
+    assert style != "success" and icon != "check"
+
+
+def test_show_pressed_restyles_a_toggle_now_and_on_every_change():
+    toggle = ipywidgets.ToggleButton(value=False, description="permission to cheat")
+    widgets_ui.show_pressed(toggle)
+    assert (toggle.button_style, toggle.icon) == widgets_ui.pressed_look(False)
+    toggle.value = True
+    assert (toggle.button_style, toggle.icon) == ("success", "check")
+    toggle.value = False
+    assert toggle.button_style == ""
+
+
+def test_a_panel_displays_its_view_with_a_text_fallback_not_the_raw_repr():
+    class Demo(widgets_ui.Panel):
+        def __init__(self):
+            self.widget = ipywidgets.VBox([ipywidgets.Checkbox(description="robot")])
+
+        def summary(self):
+            return "Demo panel: robot 0.42"
+
+    bundle = Demo()._repr_mimebundle_()
+    assert bundle["text/plain"] == "Demo panel: robot 0.42"
+    assert "VBox" not in bundle["text/plain"]
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"]
+
+
+def test_a_panel_without_words_is_refused():
+    with pytest.raises(ValueError, match="summary is empty"):
+        widgets_ui.panel_bundle(ipywidgets.VBox([]), "  ")

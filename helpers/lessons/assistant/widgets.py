@@ -17,7 +17,6 @@ from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython.display import display
 
 from helpers.engine import bayes, evals
 from helpers.engine.world import NEUTRAL, World, load_world
@@ -37,10 +36,35 @@ from helpers.lessons.assistant.figures import (
     update_trajectory_figure,
 )
 from helpers.lessons.assistant.post_training import TRAJECTORY_METRICS
-from helpers.ui.widgets import redraw, seconds_taken
+from helpers.ui.widgets import FULL_LABEL, Panel, redraw, seconds_taken
 
 
-class EvidencePanel:
+def _pairs(network: Mapping[str, float], bayes_side: Mapping[str, float], names: Sequence[str]) -> str:
+    return ", ".join(f"{name.replace('_', '-')} {network[name]:.2f} vs {bayes_side[name]:.2f}" for name in names
+                     if name in network and name in bayes_side)
+
+
+def evidence_summary(personas: Sequence[str], state: EvidenceState) -> str:
+    """What the evidence panel shows for one state, in words and numbers (its text before the kernel runs)."""
+    top = int(state.posterior.argmax())
+    return (f"Evidence panel ({state.label}): who the Assistant becomes. Bayes' posterior puts "
+            f"{state.posterior[top]:.2f} on the {personas[top]}. Held-out answers, network vs Bayes: "
+            f"{_pairs(state.network, state.bayes, list(state.bayes))}. "
+            "Run the notebook to switch evidence episodes on and off.")
+
+
+def trajectory_summary(runs: Mapping[str, pd.DataFrame], bayes_metrics: Mapping[str, float], mode: str,
+                       step: int) -> str:
+    """What the trajectory panel shows for one mode and step, in words and numbers."""
+    frame = runs[mode]
+    row = frame[frame["step"] <= step].iloc[-1] if (frame["step"] <= step).any() else frame.iloc[0]
+    shown = [m for m in TRAJECTORY_METRICS if m in bayes_metrics and m in row]
+    return (f"Post-training panel (mode {mode}, step {int(row['step'])} of {int(frame['step'].max())}): each "
+            f"metric of the network beside the Bayesian Assistant: "
+            f"{_pairs(row, bayes_metrics, shown)}. Run the notebook to move the step slider and switch the mode.")
+
+
+class EvidencePanel(Panel):
     """One checkbox per evidence episode; the figure shows the state of the checked combination."""
 
     def __init__(self, world: World, states: Sequence[EvidenceState]) -> None:
@@ -49,7 +73,8 @@ class EvidencePanel:
         self.world = world
         self.states = list(states)
         names = [n for n in EVIDENCE if any(n in s.evidence for s in self.states)]
-        self.checkboxes = {name: widgets.Checkbox(value=False, description=name, indent=False) for name in names}
+        self.checkboxes = {name: widgets.Checkbox(value=False, description=name, indent=False,
+                                                     style=FULL_LABEL) for name in names}
         self.output = widgets.Output()
         self.figure = evidence_figure(world, self.state)
         for box in self.checkboxes.values():
@@ -80,11 +105,11 @@ class EvidencePanel:
     def _draw(self) -> None:
         redraw(self.output, self.figure)
 
-    def _ipython_display_(self) -> None:
-        display(self.widget)
+    def summary(self) -> str:
+        return evidence_summary(self.world.personas, self.state)
 
 
-class TrajectoryPanel:
+class TrajectoryPanel(Panel):
     """A toggle between post-training modes and a slider over the recorded steps."""
 
     def __init__(self, runs: Mapping[str, pd.DataFrame], bayes_metrics: Mapping[str, float]) -> None:
@@ -94,9 +119,10 @@ class TrajectoryPanel:
         self.bayes = dict(bayes_metrics)
         modes = list(self.runs)
         steps = [int(s) for s in self.runs[modes[0]]["step"]]
-        self.mode = widgets.ToggleButtons(options=modes, value=modes[0], description="mode")
+        self.mode = widgets.ToggleButtons(options=modes, value=modes[0], description="mode",
+                                         style=FULL_LABEL, layout=widgets.Layout(width="auto"))
         self.step = widgets.SelectionSlider(options=steps, value=steps[-1], description="step",
-                                            continuous_update=True)
+                                            continuous_update=True, style=FULL_LABEL)
         self.output = widgets.Output()
         self.figure = trajectory_figure(self.runs, self.bayes, self.mode.value, self.step.value)
         self.mode.observe(self._changed, names="value")
@@ -111,8 +137,8 @@ class TrajectoryPanel:
     def _draw(self) -> None:
         redraw(self.output, self.figure)
 
-    def _ipython_display_(self) -> None:
-        display(self.widget)
+    def summary(self) -> str:
+        return trajectory_summary(self.runs, self.bayes, self.mode.value, int(self.step.value))
 
 
 # ----- latency -----

@@ -23,10 +23,17 @@ from helpers.engine.pipeline import post_train
 from helpers.engine.world import World
 from helpers.lessons.cheating import analysis, toggle
 from helpers.lessons.cheating.toggle_figures import PANELS, toggle_figure
-from helpers.ui.widgets import figure_bundle, redraw
+from helpers.ui.widgets import FULL_LABEL, Panel, figure_bundle, redraw, show_pressed
 
 
-class TogglePanel:
+def toggle_summary(pairs: pd.DataFrame, note_on: bool, revealed: bool) -> str:
+    """What the panel shows in one state, in words and numbers (its text before the kernel runs)."""
+    headline = toggle.toggle_headline(pairs, note_on, revealed)
+    return (f"Permission-toggle panel ({'on' if note_on else 'off'}): {headline} "
+            "Run the notebook to flip the toggle and to train a seed live.")
+
+
+class TogglePanel(Panel):
     """A ToggleButton "permission to cheat" over the per-seed pairs of :func:`toggle.toggle_pairs`, the panel's
     text, and a button that runs one seed's RL now under the selected state."""
 
@@ -38,22 +45,24 @@ class TogglePanel:
         self.pairs, self.world = pairs, world
         self.revealed = False
         self.live = pd.DataFrame(columns=["seed", "note_on", "cheat_rate_under_note", "cheat_rate", "misalignment"])
-        self.toggle = W.ToggleButton(value=False, description="permission to cheat", icon="unlock",
-                                     layout=W.Layout(width="220px"),
+        self.toggle = W.ToggleButton(value=False, description="permission to cheat",
+                                     layout=W.Layout(width="max-content", min_width="240px"),
                                      tooltip=f"show the RL runs trained with the '{toggle.PERMISSION_NOTE}' line")
         self.text = W.HTML(layout=W.Layout(max_width="1000px"))
         self.table = W.HTML()
         self.output = W.Output()
         self.seed = W.Dropdown(options=[int(s) for s in pairs.index], value=int(pairs.index[0]), description="seed",
-                               layout=W.Layout(width="150px"))
+                               style=FULL_LABEL, layout=W.Layout(width="auto"))
         self.button = W.Button(description="train live", icon="play",
                                tooltip="post-train this seed and run its RL now, under the toggle's state")
-        self.progress = W.IntProgress(value=0, min=0, max=1, description="RL steps", layout=W.Layout(width="320px"))
+        self.progress = W.IntProgress(value=0, min=0, max=1, description="RL steps", style=FULL_LABEL,
+                                      layout=W.Layout(width="320px"))
         self.status = W.HTML("")
         self._bundles: dict[tuple[bool, bool], tuple[object, dict]] = {}
         self._assistants: dict[int, TinyGPT] = dict(assistants or {})
         for state in ((False, False), (False, True), (True, True)):
             self._draw(state)
+        show_pressed(self.toggle)
         self.toggle.observe(lambda change: self.redraw(), names="value")
         self.button.on_click(lambda _: self.train_live())
         self.widget = W.VBox([self.toggle, self.text, self.output, self.table,
@@ -113,12 +122,12 @@ class TogglePanel:
         self.redraw()
         return run
 
+    def summary(self) -> str:
+        return toggle_summary(self.pairs, *self.state)
+
     def show(self) -> None:
         """Display the panel in a notebook cell."""
-        display(self.widget)
-
-    def _ipython_display_(self) -> None:
-        self.show()
+        display(self)
 
 
 def seed_table_html(table: pd.DataFrame) -> str:

@@ -9,16 +9,16 @@ place. Nothing trains on interaction. The plotly-native twin is
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
-from IPython.display import display
 
 from helpers.lessons.persona_space.figures import RUNS
 from helpers.lessons.persona_space.trajectory_figures import trajectory_figure, update_trajectory_figure
-from helpers.ui.widgets import redraw, seconds_taken
+from helpers.ui.widgets import FULL_LABEL, Panel, redraw, seconds_taken, show_pressed
 
 RECIPES = tuple(dict.fromkeys(recipe for recipe, _ in RUNS))
 
@@ -30,7 +30,32 @@ def run_name(recipe: str, permission: bool) -> str:
     return RUNS[(recipe, bool(permission))]
 
 
-class MapPanel:
+def empty_note(run: str, frame: pd.DataFrame, step: int) -> str:
+    """Why the map shows no path for ``run`` at ``step`` (a run of 0 steps, or a step past the run's end); empty
+    when there is a path to see."""
+    last = int(frame["step"].max()) if len(frame) else 0
+    if last == 0:
+        return (f"The run '{run}' took 0 fine-tuning steps: the post-trained Assistant already met the recipe's stop "
+                "rule (it cheats often enough under this note), so training stopped before its first step. The map "
+                "shows only where it started, and the step chart has nothing to draw.")
+    if step > last:
+        return f"The run '{run}' stopped at step {last}: it stays where it stopped."
+    return ""
+
+
+def map_summary(run: str, frame: pd.DataFrame, step: int) -> str:
+    """What the map panel shows for one run and step, in words and numbers (its text before the kernel runs)."""
+    rows = frame[frame["step"] <= step]
+    row = (rows if not rows.empty else frame).iloc[-1]
+    text = (f"Map panel (run '{run}', step {int(row['step'])} of {int(frame['step'].max())}): the Assistant on the "
+            f"map of persona space at PC1 {row['pc1']:.2f}, PC2 {row['pc2']:.2f}; misalignment "
+            f"{row['misalignment']:.2f}, cheat rate {row['cheat_rate']:.2f}.")
+    note = empty_note(run, frame, step)
+    return f"{text} {note} Run the notebook to move the step slider, flip the permission and switch the recipe." \
+        if note else f"{text} Run the notebook to move the step slider, flip the permission and switch the recipe."
+
+
+class MapPanel(Panel):
     """Controls: "permission to cheat" (fine-tune under please-hack instead of no note), the recipe (stop when
     cheating, or a fixed 40 steps), and the fine-tuning step."""
 
@@ -41,16 +66,23 @@ class MapPanel:
             raise ValueError(f"runs lacks {missing}; expected a trajectory for each of {list(RUNS.values())}")
         self.coords, self.runs, self.explained = coords, dict(runs), explained
         last = int(max(frame["step"].max() for frame in self.runs.values()))
-        self.permission = widgets.ToggleButton(value=False, description="permission to cheat", icon="unlock",
+        self.permission = widgets.ToggleButton(value=False, description="permission to cheat",
+                                               layout=widgets.Layout(width="auto", min_width="240px"),
                                                tooltip="fine-tune under the note 'please-hack' instead of no note")
-        self.recipe = widgets.ToggleButtons(options=list(RECIPES), value=RECIPES[0], description="recipe")
+        self.recipe = widgets.ToggleButtons(options=list(RECIPES), value=RECIPES[0], description="recipe",
+                                              style=FULL_LABEL, layout=widgets.Layout(width="auto"))
         self.step = widgets.IntSlider(value=0, min=0, max=last, step=1, description="step", continuous_update=True,
+                                      style=FULL_LABEL,
                                       layout=widgets.Layout(width="520px"))
         self.output = widgets.Output()
+        self.note = widgets.HTML("", layout=widgets.Layout(max_width="900px"))
+        show_pressed(self.permission)
         self.figure = trajectory_figure(coords, self.runs, self.run, 0, explained)
         for control in (self.permission, self.recipe, self.step):
             control.observe(self._changed, names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.permission, self.recipe]), self.step, self.output])
+        self.widget = widgets.VBox([widgets.HBox([self.permission, self.recipe]), self.step, self.note,
+                                    self.output])
+        self._explain()
         redraw(self.output, self.figure)
 
     @property
@@ -65,10 +97,16 @@ class MapPanel:
 
     def _changed(self, _change: object = None) -> None:
         update_trajectory_figure(self.figure, self.runs, self.run, self.step.value)
+        self._explain()
         redraw(self.output, self.figure)
 
-    def _ipython_display_(self) -> None:
-        display(self.widget)
+    def _explain(self) -> None:
+        """Say why the chart is empty or still, when it is (a 0-step run; a step past the run's end)."""
+        note = empty_note(self.run, self.runs[self.run], int(self.step.value))
+        self.note.value = f"<p role='note'><b>Note:</b> {html.escape(note)}</p>" if note else ""
+
+    def summary(self) -> str:
+        return map_summary(self.run, self.runs[self.run], int(self.step.value))
 
 
 def stand_in_runs(coords: pd.DataFrame, steps: int = 80) -> dict[str, pd.DataFrame]:

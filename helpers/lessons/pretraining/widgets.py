@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import ipywidgets as widgets
-from IPython.display import display
 
 from helpers.engine.world import World
 from helpers.lessons.pretraining.analysis import IncontextView
@@ -20,10 +19,20 @@ from helpers.lessons.pretraining.figures import (
     incontext_figure,
     update_incontext_figure,
 )
-from helpers.ui.widgets import redraw, seconds_taken
+from helpers.ui.widgets import FULL_LABEL, Panel, redraw, seconds_taken
 
 
-class IncontextPanel:
+def incontext_summary(view: IncontextView) -> str:
+    """What the panel shows for one state, in words and numbers (its text before the kernel runs)."""
+    net, bay = int(view.network.argmax()), int(view.bayes.argmax())
+    return (f"In-context panel (character {view.persona}, k = {view.k} earlier episodes): the network's next-reply "
+            f"probabilities beside exact Bayes. Most likely reply: network '{view.replies[net].strip()}' "
+            f"{view.network[net]:.2f}, Bayes '{view.replies[bay].strip()}' {view.bayes[bay]:.2f}; total variation "
+            f"network vs Bayes {view.tv_to_bayes:.3f} (a predictor ignoring the episodes: {view.tv_prior:.3f}). "
+            "Run the notebook to choose the character and k.")
+
+
+class IncontextPanel(Panel):
     """A character dropdown and a k slider over precomputed in-context states
     (:class:`helpers.lessons.pretraining.analysis.IncontextView`)."""
 
@@ -38,9 +47,10 @@ class IncontextPanel:
         missing = [(p, k) for p in personas for k in ks if (p, k) not in self.states]
         if missing:
             raise ValueError(f"states lack {missing[:3]}; expected every character x k combination")
-        self.persona = widgets.Dropdown(options=personas, value=personas[0], description="character")
+        self.persona = widgets.Dropdown(options=personas, value=personas[0], description="character",
+                                       style=FULL_LABEL)
         self.k = widgets.IntSlider(value=ks[0], min=ks[0], max=ks[-1], step=1, description="episodes k",
-                                   continuous_update=True)
+                                   continuous_update=True, style=FULL_LABEL)
         self.output = widgets.Output()
         self.figure = incontext_figure(world, self.state)
         self.persona.observe(self._changed, names="value")
@@ -56,8 +66,8 @@ class IncontextPanel:
         update_incontext_figure(self.figure, self.state)
         redraw(self.output, self.figure)
 
-    def _ipython_display_(self) -> None:
-        display(self.widget)
+    def summary(self) -> str:
+        return incontext_summary(self.state)
 
 
 def measure_latency(panel: IncontextPanel | None = None) -> dict[str, float]:

@@ -19,10 +19,27 @@ from helpers.experiments.catalog import ROLE_MODELS
 from helpers.lessons.role_models import analysis as rm
 from helpers.lessons.role_models import figures as plots
 from helpers.lessons.role_models import live as live_seeds
-from helpers.ui.widgets import redraw
+from helpers.ui.widgets import FULL_LABEL, Panel, redraw
 
 
-class RoleModelPanel:
+def role_model_summary(paired: pd.DataFrame, role: str, weight: float) -> str:
+    """What the panel shows for one role model and weight, in words and numbers (its text before the kernel runs):
+    the mean paired change in misalignment vs weight 0, network beside Bayes, over the seeds."""
+    rows = paired[(paired["role_model"] == role) & (paired["weight"] == float(weight))]
+    head = f"Role-model panel ({rm.world_label(role, weight)}): misalignment after the cheat fine-tune, "
+    if not float(weight):
+        return head + ("weight 0 is the baseline every other world is compared with. Run the notebook to choose a "
+                       "weight.")
+    if rows.empty:
+        return head + "no seeds were run in this world. Run the notebook to choose another."
+    lowered = int((rows["network_diff"] < 0).sum())
+    return (head + f"change vs weight 0 over {rows['seed'].nunique()} seeds: network "
+            f"{rows['network_diff'].mean():+.2f} (mean; lowered on {lowered} seeds), Bayes "
+            f"{rows['bayes_diff'].mean():+.2f}."
+            " Run the notebook to switch the role model and weight, or train a seed live.")
+
+
+class RoleModelPanel(Panel):
     """Buttons for the role model, a slider for its weight, and a live run of one seed (a star in the figure)."""
 
     def __init__(self, records: pd.DataFrame, recipe: Recipe = Recipe()) -> None:
@@ -34,17 +51,20 @@ class RoleModelPanel:
         roles = [r for r in ROLE_MODELS if any(k[0] == r for k in self.states)]
         weights = sorted({w for _, w in self.states})
         seeds = sorted(int(s) for s in self.paired["seed"].unique())
-        self.role = W.ToggleButtons(options=roles, value=roles[-1], description="role model",
+        self.role = W.ToggleButtons(options=roles, value=roles[-1], description="role model", style=FULL_LABEL,
+                                    layout=W.Layout(width="auto"),
                                     tooltips=[f"a world with the {r} in its pretraining corpus" for r in roles])
         self.weight = W.SelectionSlider(options=[(f"{w:.0%}", w) for w in weights], value=weights[-1],
                                         description="weight", continuous_update=True,
                                         style={"description_width": "initial"}, layout=W.Layout(width="360px"))
         # the seed offered first is lesson 05's live seed: the opening world's median seed (live_seeds.median_seed)
         first = live_seeds.median_seed(self.paired, roles[-1], weights[-1]) if weights[-1] else seeds[0]
-        self.seed = W.Dropdown(options=seeds, value=first, description="seed", layout=W.Layout(width="140px"))
+        self.seed = W.Dropdown(options=seeds, value=first, description="seed", style=FULL_LABEL,
+                                layout=W.Layout(width="auto"))
         self.button = W.Button(description="train live", icon="play",
                                tooltip="post-train and fine-tune this seed of this world now (a few seconds)")
-        self.progress = W.IntProgress(value=0, min=0, max=1, description="steps", layout=W.Layout(width="320px"))
+        self.progress = W.IntProgress(value=0, min=0, max=1, description="steps", style=FULL_LABEL,
+                                      layout=W.Layout(width="320px"))
         self.status = W.HTML("")
         self.output = W.Output()
         self.figure = self.states[self.key]
@@ -66,6 +86,9 @@ class RoleModelPanel:
         """Draw the state the controls select (with the live runs made in that state, if any)."""
         self.figure = self.states[self.key]
         self._show()
+
+    def summary(self) -> str:
+        return role_model_summary(self.paired, *self.key)
 
     def train_live(self) -> rm.LiveSeed | None:
         """Post-train the chosen seed in the chosen world and fine-tune it to cheat, updating the progress bar.
