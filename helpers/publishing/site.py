@@ -20,6 +20,15 @@ The site is for readers without Python. It is built from the committed notebooks
   outputs collapsed in JupyterLab (``metadata.jupyter.outputs_hidden``) are shown like any other: a reader of the
   site has no kernel, so a static twin is all there is.
 
+For finding one's way (:mod:`helpers.publishing.site_nav`, ``site_assets/site.js``): a sidebar listing every
+lesson by number and title (the current one marked; behind a "Lessons" button on phones), "On this page" contents
+from each page's h2/h3 headings, a search box whose index (``assets/search-index.js``, one entry per section) is a
+script loaded on first use so it works from ``file://``, copy buttons on code, a download link to each lesson's
+notebook (copied into ``notebooks/``), and a dark mode (the system's preference or the reader's choice, kept in
+localStorage) that restyles the figures too; code colours are checked for contrast
+(:mod:`helpers.publishing.site_theme`). The generator stays this small module on nbconvert rather than Sphinx
+(myst-nb/jupyter-book): no extra dependency tree, and the offline, sanitized, figure-counting conversion stays ours.
+
 The build prints the size of every page and the site's total. ``--measure`` opens every page in headless Chromium
 and times how long it takes until every figure has drawn (:mod:`helpers.publishing.browser`).
 """
@@ -63,6 +72,8 @@ from helpers.publishing.rendering import (
     script_json,
     write_offline_pages,
 )
+from helpers.publishing.site_nav import page_sections, search_entries, search_index_js, toc_entries
+from helpers.publishing.site_theme import pygments_css
 
 #: Where the site goes.
 SITE_DIR = PROJECT_ROOT / "site"
@@ -223,16 +234,21 @@ def _link_lessons(body: str, stems: set[str]) -> str:
     return re.sub(r'href="((?:\.\./notebooks/|\./)?)([^"#:]+?)\.ipynb(#[^"]*)?"', swap, body)
 
 
-def render_lesson(nb: nbformat.NotebookNode, lesson: Lesson, lessons: list[Lesson], site_title: str) -> str:
-    """One lesson's full HTML page."""
+def render_lesson(nb: nbformat.NotebookNode, lesson: Lesson, lessons: list[Lesson], site_title: str,
+                  search: list[dict] | None = None) -> str:
+    """One lesson's full HTML page; its sections' search-index entries are appended to ``search`` if given."""
     body, resources = _exporter().from_notebook_node(nb)
     if resources["site"]["figures"] != lesson.figures:  # the preprocessor and count_outputs disagree: a bug here
         raise RuntimeError(f"{lesson.source.name}: converted {resources['site']['figures']} plotly figures, "
                            f"expected {lesson.figures}")
     body = close_details(_link_lessons(body, {item.source.stem for item in lessons}))
     position = lessons.index(lesson)
+    sections = page_sections(body)
+    if search is not None:
+        search.extend(search_entries(lesson.href, lesson.title, sections))
     return _jinja().get_template("page.html.j2").render(
         site_title=site_title, page_title=lesson.title, lesson=lesson, lessons=lessons, body=_safe(body),
+        toc=toc_entries(sections),
         previous=lessons[position - 1] if position > 0 else None,
         next=lessons[position + 1] if position + 1 < len(lessons) else None,
         has_figures=lesson.figures > 0)
@@ -260,15 +276,13 @@ def render_index(lessons: list[Lesson], planned: list[PlannedLesson], site_title
             entries.append(_map_entry(lesson.number or "", lesson, lesson.short_title, lesson.summary))
     entries.sort(key=lambda e: (e["number"] == "", int(e["number"]) if e["number"] else 0))
     intro = close_details(markdown_html(offline_badges(readme_intro(readme))))
-    return _jinja().get_template("index.html.j2").render(
-        site_title=site_title, page_title=site_title, lessons=lessons, entries=entries, intro=_safe(intro),
-        lesson=None, previous=None, next=lessons[0] if lessons else None, has_figures=False)
-
-
-def _pygments_css() -> str:
-    from pygments.formatters import HtmlFormatter
-
-    return HtmlFormatter(style="friendly").get_style_defs(".highlight")
+    template = _jinja().get_template("index.html.j2")
+    context = dict(site_title=site_title, page_title=site_title, lessons=lessons, entries=entries,
+                   intro=_safe(intro), lesson=None, previous=None, next=lessons[0] if lessons else None,
+                   has_figures=False)
+    page = template.render(**context, toc=[])
+    main = page[page.index("<main"):page.index("</main>")]
+    return template.render(**context, toc=[s for s in page_sections(main) if s.level == 2])
 
 
 def build_site(notebooks_dir: Path = NOTEBOOKS_DIR, site_dir: Path = SITE_DIR, readme: Path = README,
@@ -290,11 +304,16 @@ def build_site(notebooks_dir: Path = NOTEBOOKS_DIR, site_dir: Path = SITE_DIR, r
     shutil.copyfile(plotly_js_path(), assets / "plotly.min.js")
     shutil.copyfile(ASSETS_DIR / "site.css", assets / "site.css")
     shutil.copyfile(ASSETS_DIR / "site.js", assets / "site.js")
-    (assets / "pygments.css").write_text(_pygments_css(), encoding="utf-8")
+    (assets / "pygments.css").write_text(pygments_css(), encoding="utf-8")
     pages = {"index.html": render_index(lessons, planned, site_title, readme)}
+    search: list[dict] = []
     for nb, lesson in zip(notebooks, lessons, strict=True):
-        pages[lesson.href] = render_lesson(nb, lesson, lessons, site_title)
+        pages[lesson.href] = render_lesson(nb, lesson, lessons, site_title, search)
     write_offline_pages(site_dir, pages)
+    (assets / "search-index.js").write_text(search_index_js(search), encoding="utf-8")
+    (site_dir / "notebooks").mkdir()
+    for path in paths:  # the notebook as committed, for readers who want to run it
+        shutil.copyfile(path, site_dir / "notebooks" / path.name)
     report = SiteReport(site_dir, lessons, site_sizes(site_dir))
     if verbose:
         print(report.summary())

@@ -39,6 +39,11 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
 #: What the permission toggle's button says (lesson 04 and the demo).
 PERMISSION = re.compile(r"permission|inoculat", re.IGNORECASE)
+#: axe-core's browser build (package.json; `npm ci --ignore-scripts`).
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_JS = """() => axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id} (${v.nodes.length}x, e.g. ${v.nodes[0].target.join(' ')}): ${v.help}`))"""
 COURSE_PAGES = ["index.html"] + [f"{p.stem}.html" for p in real_notebooks()]
 DEMO_PAGES = ["index.html", DEMO_NAME.replace(".ipynb", ".html")]
 
@@ -194,6 +199,12 @@ def check_page(browser, site_dir: Path, name: str, notebook: Path | None, artifa
     return opened
 
 
+def axe_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on an open page (its console errors come after the checks)."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    return page.evaluate(AXE_JS)
+
+
 def find_toggle(page) -> dict:
     """The updatemenu that holds the permission toggle, and a button label to click (one that is not active)."""
     menus = page.evaluate(MENUS_JS)
@@ -241,7 +252,13 @@ def test_course_page(browser, course_site, name):
         pytest.fail(f"{name}: its notebook disappeared from notebooks/ while the tests ran")
     opened = check_page(browser, course_site.site_dir, name, notebook if name != "index.html" else None,
                         f"course-{name.removesuffix('.html')}")
+    if not AXE.is_file():
+        opened.close()
+        pytest.skip(f"SKIPPED LOUDLY: {AXE.relative_to(PROJECT_ROOT)} is missing, so {name} was not checked for "
+                    "accessibility; run `npm ci --ignore-scripts` (package.json pins axe-core)")
+    violations = axe_violations(opened.page)
     opened.close()
+    assert violations == [], f"{name}: axe-core finds serious or critical violations: {violations}"
 
 
 @pytest.mark.parametrize("name", DEMO_PAGES)

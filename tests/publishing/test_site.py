@@ -64,7 +64,7 @@ def demo_site(tmp_path_factory) -> site.SiteReport:
 def test_demo_site_has_index_lesson_and_assets(demo_site):
     names = set(site.site_sizes(demo_site.site_dir))
     assert {"index.html", "99_demo_lesson.html", "assets/plotly.min.js", "assets/site.css", "assets/site.js",
-            "assets/pygments.css"} <= names
+            "assets/pygments.css", "assets/search-index.js", "notebooks/99_demo_lesson.ipynb"} <= names
     assert [lesson.title for lesson in demo_site.lessons] == ["99 · Demo lesson"]
     assert demo_site.lessons[0].short_title == "Demo lesson"
     assert demo_site.lessons[0].summary.startswith("A throwaway lesson")
@@ -271,6 +271,32 @@ def test_figure_json_cannot_break_out_of_its_script():
     payload = html[html.index("Plotly.newPlot(") + len('Plotly.newPlot("fig-1", '):html.rindex("); });")]
     assert json.loads(payload)["data"][0]["name"] == "</script><script>alert(1)</script>"
     assert json.loads(payload)["config"]["responsive"] is True
+
+
+def test_sidebar_contents_search_index_and_download(demo_site):
+    page = (demo_site.site_dir / "99_demo_lesson.html").read_text()
+    nav = page[page.index('<nav id="lesson-nav"'):page.index("</nav>", page.index('<nav id="lesson-nav"'))]
+    assert re.search(r'<a href="99_demo_lesson.html" aria-current="page"><span class="lesson-number">99</span> '
+                     r'<span class="lesson-title">Demo lesson</span></a>', nav)
+    toc = page[page.index('<ol id="toc-list"'):page.index("</ol>", page.index('<ol id="toc-list"'))]
+    anchors = re.findall(r'href="#([^"]+)"', toc)
+    assert [a.split("-")[0] for a in anchors] == ["1.", "2.", "3."]
+    ids = {attrs.get("id") for _, attrs in parse(demo_site.site_dir / "99_demo_lesson.html")}
+    assert set(anchors) <= ids, "an 'On this page' link points to no heading"
+    assert page.count('href="notebooks/99_demo_lesson.ipynb" download') == 1
+    copied = demo_site.site_dir / "notebooks" / "99_demo_lesson.ipynb"
+    assert copied.read_bytes() == demo_site.lessons[0].source.read_bytes()
+    index = (demo_site.site_dir / "assets" / "search-index.js").read_text(encoding="utf-8")
+    entries = json.loads(index.removeprefix("window.SITE_SEARCH = ").removesuffix(";\n"))
+    assert {e["url"] for e in entries} >= {"99_demo_lesson.html"} | {f"99_demo_lesson.html#{a}" for a in anchors}
+    assert any("precomputed states" in e["text"] for e in entries)
+
+
+def test_printed_output_wraps_and_dark_mode_is_styled(demo_site):
+    css = (demo_site.site_dir / "assets" / "site.css").read_text()
+    assert re.search(r"\.output_text pre[^{]*\{[^}]*white-space:\s*pre-wrap", css)
+    assert ':root[data-theme="dark"]' in css and "prefers-color-scheme: dark" in css
+    assert '[data-theme="dark"] .highlight' in (demo_site.site_dir / "assets" / "pygments.css").read_text()
 
 
 # -- the real course ---------------------------------------------------------------------------------------------

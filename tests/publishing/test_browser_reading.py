@@ -1,0 +1,188 @@
+"""Finding one's way around the static site in a real browser (Debian's headless Chromium through Playwright,
+offline): the lesson sidebar and "On this page", search from file://, copy buttons, dark mode (figures included),
+and phones (390 px wide: no sideways scrolling, the lesson list behind a button, legends under the plot).
+
+Each test builds the site into a temp folder (the demo lesson of tests/course_samples.py, and for the phone check
+the real course from notebooks/). Screenshots go to test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from course_samples import DEMO_NAME, copy_demo, real_notebooks, snapshot_lessons
+
+from helpers import PROJECT_ROOT
+from helpers.publishing import site
+from helpers.publishing.browser import launch_chromium, offline_only
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
+DEMO_PAGE = DEMO_NAME.replace(".ipynb", ".html")
+COURSE_PAGES = ["index.html"] + [f"{p.stem}.html" for p in real_notebooks()]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+PAPER_JS = "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((gd) => gd._fullLayout.paper_bgcolor)"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    state: dict = {}
+    yield state
+    if "browser" in state:
+        state["browser"].close()
+        state["playwright"].stop()
+
+
+@pytest.fixture
+def browser(needs_browser, chromium):
+    if "browser" not in chromium:
+        from playwright.sync_api import sync_playwright
+
+        chromium["playwright"] = sync_playwright().start()
+        chromium["browser"] = launch_chromium(chromium["playwright"])
+    return chromium["browser"]
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory) -> Path:
+    notebooks = tmp_path_factory.mktemp("demo-notebooks")
+    copy_demo(notebooks)
+    return site.build_site(notebooks, tmp_path_factory.mktemp("demo") / "site", verbose=False).site_dir
+
+
+@pytest.fixture(scope="module")
+def course_dir(tmp_path_factory) -> Path:
+    snapshot = snapshot_lessons(tmp_path_factory.mktemp("course-notebooks"))
+    return site.build_site(snapshot, tmp_path_factory.mktemp("course") / "site", verbose=False).site_dir
+
+
+def open_page(browser, path: Path, viewport=DESKTOP, scheme="light", context=None, init_script=None):
+    """Open a page offline and wait until its figures have drawn; returns (context, page, errors)."""
+    context = context or browser.new_context(viewport=viewport, color_scheme=scheme)
+    if init_script:
+        context.add_init_script(init_script)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.route("**/*", offline_only)
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    page.wait_for_function("document.documentElement.dataset.ready !== undefined", timeout=60_000)
+    assert page.evaluate("document.documentElement.dataset.ready") == "true"
+    return context, page, errors
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def test_sidebar_marks_the_page_and_on_this_page_jumps_to_a_section(browser, demo_dir):
+    context, page, errors = open_page(browser, demo_dir / DEMO_PAGE)
+    nav = page.locator(".site-nav")
+    assert nav.is_visible() and nav.locator("a[aria-current=page]").text_content() == "99 Demo lesson"
+    assert not page.locator(".menu-button").is_visible()  # the lesson list is always shown on a desktop
+    link = page.locator(".toc-list a").nth(1)
+    assert link.is_visible() and link.inner_text().startswith("2.")
+    link.click()
+    page.wait_for_timeout(200)
+    heading = page.locator(f'[id="{link.get_attribute("href")[1:]}"]')
+    top = heading.evaluate("(el) => el.getBoundingClientRect().top")
+    header = page.locator(".site-header").evaluate("(el) => el.getBoundingClientRect().bottom")
+    assert header <= top < 250, f"the section heading is not just under the header after the jump ({top:.0f} px)"
+    assert page.locator('a[href="notebooks/99_demo_lesson.ipynb"]').is_visible()
+    assert errors == []
+    context.close()
+
+
+def test_search_works_from_file_urls_and_links_to_the_section(browser, demo_dir):
+    context, page, errors = open_page(browser, demo_dir / "index.html")
+    box = page.locator("#search-box")
+    box.fill("precomputed STATES")
+    results = page.locator("#search-results a")
+    results.first.wait_for(state="visible", timeout=5000)
+    assert re.fullmatch(r"99_demo_lesson\.html#1\.-Figures", results.first.get_attribute("href"))
+    assert "result" in page.locator("#search-status").inner_text()
+    shot(page, "demo-search")
+    results.first.click()
+    page.wait_for_url(re.compile(r"99_demo_lesson\.html#1\.-Figures$"))
+    page.locator("#search-box").fill("zzqqxx")
+    page.wait_for_function("document.getElementById('search-results').textContent.includes('Nothing matches')",
+                           timeout=5000)
+    assert errors == []
+    context.close()
+
+
+def test_copy_button_copies_the_cells_code(browser, demo_dir):
+    capture = "navigator.clipboard.writeText = (text) => { window.copied = text; return Promise.resolve(); };"
+    context, page, errors = open_page(browser, demo_dir / DEMO_PAGE, init_script=capture)
+    button = page.locator(".input_area .copy-button").first
+    code = page.locator(".input_area pre").first.inner_text()
+    button.click()
+    page.wait_for_function("window.copied !== undefined", timeout=3000)
+    assert page.evaluate("window.copied").strip() == code.strip() and "import plotly" in code
+    assert button.inner_text() == "Copied"
+    assert page.locator(".input_area .copy-button").count() == page.locator(".input_area pre").count()
+    assert errors == []
+    context.close()
+
+
+def test_dark_mode_restyles_the_page_and_figures_and_is_remembered(browser, demo_dir):
+    context, page, errors = open_page(browser, demo_dir / DEMO_PAGE)
+    light = page.evaluate(PAPER_JS)
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert page.evaluate("document.documentElement.dataset.theme") == "light"
+    page.locator(".theme-button").click()
+    page.wait_for_function(f"({PAPER_JS})().every((c) => c === '#0d1117')", timeout=5000)
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != background
+    assert page.locator(".theme-button").get_attribute("aria-pressed") == "true"
+    shot(page, "demo-dark")
+    page.reload(wait_until="load")  # remembered (localStorage), figures drawn dark from the start
+    page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=60_000)
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert set(page.evaluate(PAPER_JS)) == {"#0d1117"}
+    page.locator(".theme-button").click()
+    page.wait_for_function(f"({PAPER_JS})().every((c) => c !== '#0d1117')", timeout=5000)
+    assert page.evaluate(PAPER_JS) == light
+    assert errors == []
+    context.close()
+    context, page, errors = open_page(browser, demo_dir / DEMO_PAGE, scheme="dark")  # the system's preference
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert set(page.evaluate(PAPER_JS)) == {"#0d1117"} and errors == []
+    context.close()
+
+
+@pytest.mark.parametrize("name", COURSE_PAGES)
+def test_phone_pages_do_not_scroll_sideways(browser, course_dir, name):
+    context, page, errors = open_page(browser, course_dir / name, viewport=PHONE)
+    width = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{name} scrolls sideways on a phone: {width[0]} px wide in a {width[1]} px window"
+    assert not page.locator(".site-nav").is_visible()
+    page.locator(".menu-button").click()
+    assert page.locator(".site-nav").is_visible()
+    assert page.locator(".menu-button").get_attribute("aria-expanded") == "true"
+    page.locator(".menu-button").click()
+    modebars = page.evaluate("Array.from(document.querySelectorAll('.modebar-container'))"
+                             ".filter((el) => el.checkVisibility()).length")
+    assert modebars == 0, f"{name}: a plotly toolbar is shown over a figure on a phone"
+    wraps = page.evaluate("Array.from(document.querySelectorAll('.output_text pre'))"
+                          ".every((pre) => getComputedStyle(pre).whiteSpace === 'pre-wrap')")
+    assert wraps, f"{name}: printed output does not wrap"
+    legends = page.evaluate("""Array.from(document.querySelectorAll('.js-plotly-plot')).filter((gd) =>
+        gd._fullLayout.showlegend && gd.data.filter((t) => t.showlegend !== false).length > 1)
+        .map((gd) => gd._fullLayout.legend.orientation)""")
+    assert set(legends) <= {"h"}, f"{name}: a legend beside the plot on a phone: {legends}"
+    clipped = page.evaluate("""Array.from(document.querySelectorAll('.js-plotly-plot')).filter((gd) => {
+        const title = gd.querySelector('.gtitle');
+        if (!title) return false;
+        const t = title.getBoundingClientRect(), box = gd.getBoundingClientRect();
+        return t.right > box.right + 1 || t.left < box.left - 1 || t.top < box.top - 1;
+    }).map((gd) => gd.id)""")
+    assert clipped == [], f"{name}: figure titles run past the figure on a phone: {clipped}"
+    page.screenshot(path=str(ARTIFACTS / f"phone-{name.removesuffix('.html')}.png"), full_page=True)
+    assert errors == []
+    context.close()
