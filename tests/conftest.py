@@ -63,6 +63,31 @@ def needs_browser() -> Path:
     return CHROMIUM
 
 
+@pytest.fixture(scope="module")
+def _chromium_session():
+    """The Playwright driver and Debian's Chromium, started on first use by ``browser`` and shared by the browser
+    tests of one module (closed at its end, so a test that starts its own Playwright never meets a running one)."""
+    state: dict = {}
+    yield state
+    if "browser" in state:
+        state["browser"].close()
+    if "playwright" in state:
+        state["playwright"].stop()
+
+
+@pytest.fixture
+def browser(needs_browser, _chromium_session):
+    """Debian's headless Chromium through Playwright (skips loudly without it locally; fails under CI=true)."""
+    if "browser" not in _chromium_session:
+        from playwright.sync_api import sync_playwright
+
+        from helpers.publishing.browser import launch_chromium
+
+        _chromium_session["playwright"] = sync_playwright().start()
+        _chromium_session["browser"] = launch_chromium(_chromium_session["playwright"])
+    return _chromium_session["browser"]
+
+
 BUBBLEWRAP_MISSING = ("needs bubblewrap that may create namespaces: run `sudo apt install bubblewrap` (on Ubuntu 24.04 "
                       "or later unprivileged user namespaces must also be allowed for bwrap)")
 

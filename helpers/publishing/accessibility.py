@@ -1,7 +1,7 @@
 """Accessibility checks on the committed lesson notebooks: ``python -m helpers.publishing.accessibility`` prints
 every finding.
 
-Four checks, each on a notebook's saved cells and outputs (nothing is executed):
+Five checks, each on a notebook's saved cells and outputs (nothing is executed):
 
 - **text alternative** (:func:`text_alternative_findings`): every figure output (a plotly figure, or an image) is
   followed, in the same cell or the next one, by a printed ``Figure: <its title>. ...`` line, as
@@ -13,7 +13,9 @@ Four checks, each on a notebook's saved cells and outputs (nothing is executed):
   or another ``###``, never a ``#``);
 - **colour alone** (:func:`colour_only_findings`): lines and markers of one plot that differ in colour also differ
   in dash, width, symbol or size (or carry text labels); bars that differ only in colour carry a legend name, text
-  labels or a fill pattern; so no meaning rests on colour alone.
+  labels or a fill pattern; so no meaning rests on colour alone;
+- **emoji** (:func:`emoji_findings`): no cell source, output or saved widget state holds a character that needs a
+  colour-emoji font (:func:`needs_emoji_font`), which many machines lack: there it shows as an empty box.
 
 The notebooks are read through :mod:`helpers.publishing.notebooks` and the traces through
 :mod:`helpers.publishing.traces`. Each finding names the notebook and the cell (0-based index, as ``nbformat``
@@ -24,7 +26,8 @@ it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +56,7 @@ from helpers.publishing.traces import (
 from helpers.ui.figures import PERSONA_COLORS
 
 #: The check names, as findings and tests use them.
-CHECKS = ("text-alternative", "persona-colour", "headings", "colour-only")
+CHECKS = ("text-alternative", "persona-colour", "headings", "colour-only", "emoji")
 
 
 @dataclass(frozen=True)
@@ -222,6 +225,91 @@ def colour_only_findings(nb: nbformat.NotebookNode, name: str) -> list[Finding]:
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# 5. No character that needs a colour-emoji font
+# ----------------------------------------------------------------------------------------------------------------
+
+#: Code points that a browser draws from a colour-emoji font by default (Unicode's ``Emoji_Presentation=Yes``,
+#: emoji-data.txt, outside the pictograph blocks below), plus U+23F1-23F2 (stopwatch, timer clock): text-default
+#: in Unicode, but no ordinary text font (DejaVu, Liberation, Arial) draws them, so they too come from an emoji font.
+EMOJI_CODE_POINTS = frozenset([
+    0x231A, 0x231B, *range(0x23E9, 0x23ED), 0x23F0, 0x23F1, 0x23F2, 0x23F3, 0x25FD, 0x25FE, 0x2614, 0x2615,
+    *range(0x2648, 0x2654), 0x267F, 0x2693, 0x26A1, 0x26AA, 0x26AB, 0x26BD, 0x26BE, 0x26C4, 0x26C5, 0x26CE, 0x26D4,
+    0x26EA, 0x26F2, 0x26F3, 0x26F5, 0x26FA, 0x26FD, 0x2705, 0x270A, 0x270B, 0x2728, 0x274C, 0x274E,
+    *range(0x2753, 0x2756), 0x2757, *range(0x2795, 0x2798), 0x27B0, 0x27BF, 0x2B1B, 0x2B1C, 0x2B50, 0x2B55,
+])
+#: The pictograph blocks (mahjong and playing cards to symbols and pictographs extended-A, with the regional
+#: indicators of flags): text fonts leave them to the emoji font.
+PICTOGRAPHS = range(0x1F000, 0x1FB00)
+#: VARIATION SELECTOR-16: asks for the emoji picture of the character before it (``✔`` + VS16; ``1`` + VS16 + U+20E3,
+#: a keycap).
+EMOJI_SELECTOR = "\ufe0f"
+
+
+def needs_emoji_font(text: str) -> list[str]:
+    """The characters of ``text`` that show as an empty box ("tofu") on a machine without a colour-emoji font, each
+    once, in order of first appearance.
+
+    Why: many machines (Linux desktops and servers, locked-down school computers, the course's own test machine)
+    have no colour-emoji font, and a browser, JupyterLab or a PDF viewer then draws ``✅`` or ``⏱`` as a box, so a
+    verdict or an exercise's time reads as nothing. A character counts when it is in :data:`EMOJI_CODE_POINTS`
+    (emoji by default), in the pictograph blocks :data:`PICTOGRAPHS`, or followed by VS16 (U+FE0F, which asks for
+    the emoji picture; returned with the selector, as ``"✔\\ufe0f"``). Characters that ordinary text fonts carry
+    pass: ``✓ ✗ ○ ★ ☆ → ·``. A stray VS16 with nothing before it is returned alone.
+    """
+    found: list[str] = []
+    for k, char in enumerate(text):
+        selected = text[k + 1:k + 2] == EMOJI_SELECTOR
+        if char == EMOJI_SELECTOR:
+            hit = char if k == 0 else None
+        elif selected:
+            hit = char + EMOJI_SELECTOR
+        elif ord(char) in EMOJI_CODE_POINTS or ord(char) in PICTOGRAPHS:
+            hit = char
+        else:
+            hit = None
+        if hit and hit not in found:
+            found.append(hit)
+    return found
+
+
+def describe_characters(chars: Iterable[str]) -> str:
+    """``'⏱' (U+23F1 STOPWATCH), ...``: each character with its code point and Unicode name, for a message."""
+    def one(chars: str) -> str:
+        base = chars[0]
+        return f"{chars!r} (U+{ord(base):04X} {unicodedata.name(base, 'unnamed')}" \
+               f"{' + VS16' if chars.endswith(EMOJI_SELECTOR) and len(chars) > 1 else ''})"
+    return ", ".join(one(c) for c in chars)
+
+
+def _strings(value) -> Iterator[str]:
+    """Every string inside a JSON-like value (an output, the widget state), keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def emoji_findings(nb: nbformat.NotebookNode, name: str) -> list[Finding]:
+    """Cells whose source or outputs hold a character that needs a colour-emoji font; the notebook's saved widget
+    state (its metadata, drawn by the site and JupyterLab) is reported as cell -1."""
+    findings = []
+    places = [(i, "source", cell.get("source", "")) for i, cell in enumerate(nb.cells)]
+    places += [(i, "outputs", "\n".join(_strings(cell.get("outputs", [])))) for i, cell in enumerate(nb.cells)]
+    places.append((-1, "saved widget state", "\n".join(_strings(nb.metadata.get("widgets", {})))))
+    for i, where, text in places:
+        if chars := needs_emoji_font(text):
+            findings.append(Finding(name, i, "emoji",
+                                    f"the {where} use {describe_characters(chars)}, which need a colour-emoji font "
+                                    "(an empty box without one); use a text character such as ✓ ✗ ○ or a word"))
+    return sorted(findings, key=lambda f: f.cell)
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # All checks
 # ----------------------------------------------------------------------------------------------------------------
 
@@ -230,11 +318,12 @@ CHECK_FUNCTIONS = {
     "persona-colour": persona_colour_findings,
     "headings": heading_findings,
     "colour-only": colour_only_findings,
+    "emoji": emoji_findings,
 }
 
 
 def check_notebook(path: Path, checks: Iterable[str] = CHECKS) -> list[Finding]:
-    """Every finding of the chosen checks (default: all four) for one notebook."""
+    """Every finding of the chosen checks (default: all five) for one notebook."""
     checks = list(checks)
     unknown = [c for c in checks if c not in CHECK_FUNCTIONS]
     if unknown:

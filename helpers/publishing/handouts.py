@@ -51,8 +51,8 @@ MARKER = ".course-handouts"
 
 #: An exercise self-check call: ``check.exercise_1_2(...)``, ``lesson04.exercise_4_1(...)``.
 CHECK_CALL = re.compile(r"\bexercise_\d+_\d+\s*\(")
-#: How a self-check's printed verdict starts (helpers.ui.checks: "✅ Correct", "💡 Not yet", "⏳ Not attempted yet").
-VERDICT_PREFIXES = ("✅", "💡", "⏳")
+#: How a self-check's printed verdict starts (helpers.ui.checks.LABELS).
+VERDICT_PREFIXES = ("✓ Correct", "✗ Not yet", "○ Not attempted yet")
 
 
 def without_solution(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:

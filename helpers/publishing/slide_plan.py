@@ -4,9 +4,13 @@
 2. **one slide per ``##`` section**: its heading, its "What to see" line if it has one, else the first paragraph of
    its explanation (the first one of at least 20 words, so a one-line lead-in is skipped), and the first figure
    after the heading (before the next section), with the first sentence of that figure's printed text alternative
-   as the caption. An "Exercises" section lists its exercises (titles, minutes, stars);
-3. **summary** and **questions to discuss**: the first sentence of each point (of each question, up to its first
-   question mark), as many points as fit. "References" is left out.
+   as the caption. A figure with buttons (a widget's twin) is drawn in the state its "What to see" text describes
+   (:func:`helpers.publishing.slide_states.slide_state`), captioned by that state's title. An "Exercises" section
+   lists its exercises (titles, minutes, stars);
+3. **summary** and **questions to discuss**: every point, by its first sentence (a question with its lead-in, up to
+   its first question mark), over as many slides as keep every point whole ("Summary (1/2)", "Summary (2/2)"), at
+   most :data:`MAX_LIST_SLIDES`, beyond which the longest points are cut (:func:`list_pages`); no point is left
+   out. "References" is left out.
 
 A slide is read from the back of a room, so its prose (everything but the heading, the caption included) is at most
 :data:`MAX_WORDS` words: whole sentences are kept while they fit (:func:`fit_sentences`), a sentence that ends on a
@@ -22,7 +26,7 @@ whose outputs JupyterLab shows collapsed is used like any other (a slide has no 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import nbformat
 
@@ -36,6 +40,7 @@ from helpers.publishing.notebooks import (
     require_tagged_solutions,
     text_alternatives,
 )
+from helpers.publishing.slide_states import slide_state
 
 #: Sections whose whole bullet list goes on the slide; sections left out; sections that list their exercises.
 FULL_SECTIONS = re.compile(r"summary|questions", re.IGNORECASE)
@@ -43,6 +48,8 @@ SKIPPED_SECTIONS = re.compile(r"^\W*(\d+\.\s*)?references?\b", re.IGNORECASE)
 EXERCISE_SECTIONS = re.compile(r"exercise", re.IGNORECASE)
 #: The most words of prose (caption included, heading not) on one slide.
 MAX_WORDS = 45
+#: The most slides a summary or the questions to discuss are spread over (every point is kept, shortened to fit).
+MAX_LIST_SLIDES = 3
 #: The most words of a figure's caption (its text alternative's first sentence).
 MAX_CAPTION_WORDS = 16
 #: A paragraph that tells the reader what to look for in a figure.
@@ -58,7 +65,7 @@ class Slide:
     kind: str                     # "title", "section", "summary" or "questions"
     heading: str
     markdown: str = ""
-    figure: dict | None = None    # the plotly figure's JSON, as saved in the notebook
+    figure: dict | None = None    # the plotly figure's JSON as saved, or in the state its text describes
     caption: str = ""             # the first line of the figure's printed text alternative
     cells: list[int] = field(default_factory=list)  # the notebook cells of this slide's section
 
@@ -181,22 +188,85 @@ def _list_items(markdown: str) -> list[tuple[str, str]]:
     return items
 
 
+def _forms(text: str, questions: bool) -> list[str]:
+    """The ways one list point can be shown, longest first: its first sentence; a question with its lead-in (up to
+    its first question mark), then the question alone."""
+    parts = sentences(text)
+    if not parts:
+        return [""]
+    if not questions:
+        return parts[:1]
+    asked = next((i for i, part in enumerate(parts) if part.endswith("?")), 0)
+    return list(dict.fromkeys([" ".join(parts[:asked + 1]), parts[asked]]))
+
+
+def _words(points: list[tuple[str, str]]) -> int:
+    return sum(prose_words(f"{marker} {text}") for marker, text in points)
+
+
+def _fit_points(points: list[tuple[str, list[str]]], budget: int) -> list[tuple[str, str]]:
+    """Every point, in at most ``budget`` words together: each in its longest form (:func:`_forms`); while too long,
+    the longest point with a shorter form takes it; if still too long, the points above an even share are cut
+    (:func:`_cut`) to the largest length that fits, so short points stay whole and no point is left out."""
+    level = [0] * len(points)
+    shown = [(marker, forms[0]) for marker, forms in points]
+    while _words(shown) > budget:
+        shorter = [i for i, (_, forms) in enumerate(points) if level[i] + 1 < len(forms)]
+        if not shorter:
+            break
+        i = max(shorter, key=lambda i: prose_words(shown[i][1]))
+        level[i] += 1
+        shown[i] = (shown[i][0], points[i][1][level[i]])
+    if _words(shown) <= budget:
+        return shown
+    lengths, markers = [prose_words(text) for _, text in shown], sum(prose_words(marker) for marker, _ in shown)
+    cap = max((c for c in range(1, max(lengths) + 1) if markers + sum(min(n, c) for n in lengths) <= budget),
+              default=1)
+    return [(marker, text if prose_words(text) <= cap else _cut(text, cap)) for marker, text in shown]
+
+
+def list_pages(markdown: str, questions: bool, budget: int = MAX_WORDS, max_pages: int = 1) -> list[str]:
+    """A summary's or questions' list, every point kept, in order, over as few pages (slides) as cut nothing, at
+    most ``max_pages``: each point is its first sentence (a question: with its lead-in, or alone if the lead-in does
+    not fit), the pages split where the fewest words are cut (:func:`_fit_points`)."""
+    points = [(marker, _forms(text, questions)) for marker, text in _list_items(markdown)]
+    if not points:
+        return []
+
+    def splits(n: int, pages: int):
+        if pages == 1:
+            yield [n]
+            return
+        for first in range(1, n - pages + 2):
+            yield from ([first] + rest for rest in splits(n - first, pages - 1))
+
+    def cost(sizes: list[int]) -> tuple[int, int, int]:
+        pages, at = [], 0
+        for size in sizes:
+            pages.append(points[at:at + size])
+            at += size
+        shown = [(forms[0], text) for page in pages
+                 for (_, forms), (_, text) in zip(page, _fit_points(page, budget), strict=True)]
+        lost = sum(prose_words(full) - prose_words(text) for full, text in shown)
+        return lost, sum(full != text for full, text in shown), max(_words([(m, f[0]) for m, f in page])
+                                                                     for page in pages)
+
+    best = None
+    for pages in range(1, min(max_pages, len(points)) + 1):
+        best = min(splits(len(points), pages), key=cost)
+        if cost(best)[0] == 0:
+            break
+    out, at = [], 0
+    for size in best:
+        out.append("\n".join(f"{marker} {text}" for marker, text in _fit_points(points[at:at + size], budget)))
+        at += size
+    return out
+
+
 def _short_list(markdown: str, questions: bool, budget: int = MAX_WORDS) -> str:
-    """A summary's or questions' list with each point shortened to its first sentence (a question: up to its first
-    question mark, or that question alone if the lead-in does not fit), as many points as fit in ``budget``."""
-    lines, used = [], 0
-    for marker, text in _list_items(markdown):
-        parts = sentences(text)
-        if questions:
-            asked = next((i for i, part in enumerate(parts) if part.endswith("?")), 0)
-            options = [" ".join(parts[:asked + 1]), parts[asked]] if parts else []
-        else:
-            options = parts[:1]
-        point = next((o for o in options if used + prose_words(f"{marker} {o}") <= budget), "")
-        if point:  # a point too long to fit is left out; a shorter one after it may still fit
-            lines.append(f"{marker} {point}")
-            used += prose_words(f"{marker} {point}")
-    return "\n".join(lines)
+    """A list on one slide, every point kept and shortened to fit ``budget`` words (:func:`list_pages`)."""
+    pages = list_pages(markdown, questions, budget)
+    return pages[0] if pages else ""
 
 
 def fit_block(paragraph: str, budget: int) -> str:
@@ -245,7 +315,7 @@ def _title_markdown(body: str) -> str:
 
 def _exercise_list(texts: list[str]) -> str:
     """Bullet list of the ``###`` exercise headings in a section's text."""
-    return "\n".join(f"- {m.group(2).strip().replace('⏱', '').replace('(  ', '(').replace('( ', '(')}"
+    return "\n".join(f"- {' '.join(m.group(2).replace('⏱', '').split()).replace('( ', '(')}"
                      for text in texts for _, m in heading_lines(text) if m and len(m.group(1)) >= 3)
 
 
@@ -262,16 +332,23 @@ def slide_plan(nb: nbformat.NotebookNode) -> list[Slide]:
     def finish() -> None:
         if section is None:
             return
+        seen = next((p for text in section_texts for p in _prose(text) if WHAT_TO_SEE.match(p)), "")
+        if section.figure is not None:  # a figure with buttons: the state its "What to see" text describes
+            section.figure, state_caption = slide_state(section.figure, seen)
+            section.caption = state_caption or section.caption
         section.caption = short_caption(section.caption)
         budget = MAX_WORDS - prose_words(section.caption)
         if section.kind == "section" and EXERCISE_SECTIONS.search(section.heading):
             section.markdown = _short_list(_exercise_list(section_texts), False, budget) or section.markdown
         elif section.kind == "section" and not section.markdown:
-            seen = next((p for text in section_texts for p in _prose(text) if WHAT_TO_SEE.match(p)), "")
             section.markdown = fit_block(seen or _first_paragraph(section_texts), budget)
         else:
-            section.markdown = (_short_list(section.markdown, section.kind == "questions", budget)
-                                or fit_sentences(_first_paragraph([section.markdown], 0), budget))
+            pages = list_pages(section.markdown, section.kind == "questions", budget, MAX_LIST_SLIDES)
+            if len(pages) > 1:  # a long list goes on over more slides: "Summary (1/2)", "Summary (2/2)"
+                slides.extend(replace(section, heading=f"{section.heading} ({n}/{len(pages)})", markdown=page,
+                                      cells=list(section.cells)) for n, page in enumerate(pages, start=1))
+                return
+            section.markdown = pages[0] if pages else fit_sentences(_first_paragraph([section.markdown], 0), budget)
         slides.append(section)
 
     for item in segments(nb):

@@ -18,8 +18,10 @@ Made for the back of a room (checked in a real browser by :func:`measure_deck` a
 least 22 px at 1280x720 and in proportion on a bigger screen, at most 45 words a slide (the plan's rule), every slide
 one screen tall with the figure taking the room the text leaves, nothing under the footer. A slide's figure is the
 notebook's figure re-laid out for the slide (:func:`slide_figure`, the notebook is not changed): text at least 20 px
-at 1280x720 (scaled up with the screen), fewer ticks, no toolbar, no buttons or sliders, a long legend below the
-plot, its title said once, above it, by the caption.
+at 1280x720 (scaled up with the screen), fewer ticks, no toolbar, no buttons or sliders (a widget's twin is drawn in
+the state its text describes, :mod:`helpers.publishing.slide_states`), point labels spread apart
+(:mod:`helpers.publishing.slide_labels`), a long legend below the plot, its title said once, above it, by the
+caption.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from helpers.publishing.rendering import (
     script_json,
     write_offline_pages,
 )
+from helpers.publishing.slide_labels import CHAR_WIDTH, spread_labels
 from helpers.publishing.slide_plan import Slide, slide_plan
 
 SLIDES_DIR = PROJECT_ROOT / "slides"
@@ -111,7 +114,8 @@ def slide_layout(layout: dict, data: list | None = None) -> dict:
     categories), the axes pushing the margins as they need, a long legend below the plot, and bar text too small
     to read hidden rather than shrunk.
     A panel's buttons and sliders are left out: at slide size they would take the room of the plot, and the slide
-    shows the panel's first state, which its caption describes (the notebook has the live panel).
+    shows the state its text and caption describe (:mod:`helpers.publishing.slide_states`; the notebook has the live
+    panel).
     The notebook's figure is not changed (this is a copy)."""
     layout = {k: v for k, v in layout.items() if k not in ("updatemenus", "sliders")}
     categorical = _categorical_axes(data or [])
@@ -152,13 +156,25 @@ def slide_layout(layout: dict, data: list | None = None) -> dict:
 
 def slide_figure(spec: dict) -> dict:
     """What a slide draws for one figure's spec (:func:`helpers.publishing.rendering.plotly_spec`): its layout made
-    for a slide (:func:`slide_layout`), text on its traces at least :data:`FIGURE_FONT` px, and no toolbar (it
+    for a slide (:func:`slide_layout`), text on its traces at least :data:`FIGURE_FONT` px, point labels spread so
+    that neighbours do not collide (:func:`helpers.publishing.slide_labels.spread_labels`), and no toolbar (it
     would cover the title; a slide is shown, not explored)."""
     data = [{**trace, "textfont": _at_least(trace.get("textfont"), FIGURE_FONT),
              **({"cliponaxis": False} if "text" in (trace.get("mode") or "") else {})}
             if trace.get("text") is not None or trace.get("texttemplate") else trace for trace in spec["data"]]
-    return {**spec, "data": data, "layout": slide_layout(spec["layout"], spec["data"]),
+    layout = slide_layout(spec["layout"], spec["data"])
+    return {**spec, "data": spread_labels(data, layout, FIGURE_FONT, _side_room(layout, data)), "layout": layout,
             "config": {**spec.get("config", {}), "displayModeBar": False}}
+
+
+def _side_room(layout: dict, data: list) -> float:
+    """About how wide, in px, what stands right of a slide figure's plot is: a legend beside it (its longest
+    name), else the right margin."""
+    entries = legend_entries(data)
+    if layout.get("showlegend", True) is not False and entries and layout["legend"].get("orientation") != "h":
+        longest = max(len(str(t.get("name") or "")) for t in data if t.get("visible", True) is True)
+        return longest * CHAR_WIDTH * FIGURE_FONT + 60
+    return float(layout.get("margin", {}).get("r", 80))
 
 
 def render_deck(slides: list[Slide], title: str, back_href: str = "index.html") -> tuple[str, int]:
@@ -209,7 +225,8 @@ def render_index(decks: list[tuple[str, str, int]]) -> str:
 def measure_deck(page, timeout_s: float = 20.0) -> list[dict]:
     """What a back row sees on each slide of the deck open in the Playwright ``page``, slide by slide (→ key):
     ``body_min`` and ``figure_min`` (smallest text size in px, prose and figure), ``words`` (of prose, heading not
-    counted), ``outside`` (text or figures under the footer or off the screen) and ``scrolls_sideways``. Raises
+    counted), ``outside`` (text or figures under the footer or off the screen), ``labels`` and ``label_overlaps``
+    (point labels of scatters, and the pairs of them that overlap) and ``scrolls_sideways``. Raises
     RuntimeError if a slide's figure fails to draw."""
     script, found = asset("measure.js"), []
     page.keyboard.press("Home")

@@ -146,9 +146,10 @@ def check_environment(pyproject: Path | str = PYPROJECT, seed: int = 0) -> list[
 
 
 def print_report(results: Sequence[tuple[str, bool, str]]) -> bool:
-    """Print one line per check (✅ OK or ❌ PROBLEM) and a closing verdict; return True when every check passed."""
+    """Print one line per check (✓ OK or ✗ PROBLEM: text marks, no emoji, so they show without an emoji font) and a
+    closing verdict; return True when every check passed."""
     for item, ok, message in results:
-        print(f"{'✅ OK     ' if ok else '❌ PROBLEM'} {item}: {message}")
+        print(f"{'✓ OK     ' if ok else '✗ PROBLEM'} {item}: {message}")
     failed = [item for item, ok, _ in results if not ok]
     if failed:
         print(f"\n{len(failed)} of {len(results)} checks failed ({', '.join(failed)}): fix them as each line says, "

@@ -13,7 +13,10 @@ from typing import Any
 import numpy as np
 
 PASS, HINT, TODO = "pass", "hint", "not attempted"
-_ICONS = {PASS: "✅ Correct", HINT: "💡 Not yet", TODO: "⏳ Not attempted yet"}
+#: How each verdict starts: a mark to tell them apart at a glance and the word a screen reader reads. The marks are
+#: text characters that ordinary fonts (DejaVu Sans and Mono, Segoe UI Symbol, Menlo) carry, not emoji, which show
+#: as empty boxes on a machine without a colour-emoji font (see helpers.publishing.accessibility.needs_emoji_font).
+LABELS = {PASS: "✓ Correct", HINT: "✗ Not yet", TODO: "○ Not attempted yet"}
 
 
 @dataclass(frozen=True)
@@ -22,13 +25,13 @@ class Verdict:
     message: str
 
     def __str__(self) -> str:
-        return f"{_ICONS[self.status]}: {self.message}"
+        return f"{LABELS[self.status]}: {self.message}"
 
 
 def verdict(status: str, message: str) -> Verdict:
     """Print and return a verdict."""
-    if status not in _ICONS:
-        raise ValueError(f"status={status!r}; expected one of {list(_ICONS)}")
+    if status not in LABELS:
+        raise ValueError(f"status={status!r}; expected one of {list(LABELS)}")
     result = Verdict(status, message)
     print(result)
     return result

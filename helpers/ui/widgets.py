@@ -10,8 +10,9 @@ Topic modules: ``helpers.lessons.pretraining.widgets``, ``helpers.lessons.assist
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+import ipywidgets as W
 import plotly.io as pio
 
 
@@ -44,6 +45,83 @@ FULL_LABEL = {"description_width": "initial"}
 #: only a grey shade.
 PRESSED = ("success", "check")
 RELEASED = ("", "square-o")
+
+
+#: Controls whose ``description`` ipywidgets 8 draws as an inline label followed by a block of buttons, so the
+#: label sits on its own line above the buttons: give them a label with :func:`labelled` instead.
+STACKED_DESCRIPTION = (W.ToggleButtons, W.RadioButtons)
+#: Controls whose ``description`` is their own text (on the button, or beside the box), not a label.
+OWN_TEXT = (W.Button, W.ToggleButton, W.Checkbox)
+#: Widgets that show text or output and take no input: they need no label.
+NOT_CONTROLS = (W.Label, W.HTML, W.HTMLMath, W.Output)
+
+
+def labelled(text: str, control: W.Widget) -> W.HBox:
+    """``control`` with the label ``text`` beside it, in full, on one row (an HBox of a Label and the control).
+
+    For the controls of :data:`STACKED_DESCRIPTION` (a row of buttons), whose own ``description`` would sit on a
+    line of its own above them; the control's description is cleared so the label is not shown twice.
+    """
+    control.description = ""
+    label = W.Label(text, layout=W.Layout(width="auto", flex="0 0 auto", margin="0 6px 0 0"))
+    return W.HBox([label, control], layout=W.Layout(align_items="center", flex="0 0 auto"))
+
+
+def row(*children: W.Widget) -> W.HBox:
+    """Controls side by side that wrap, each with its label, onto the next line when the notebook is narrow (instead
+    of squeezing a label off)."""
+    return W.HBox(list(children), layout=W.Layout(flex_flow="row wrap", align_items="center"))
+
+
+def _walk(widget: W.Widget, parent: W.Widget | None = None) -> Iterator[tuple[W.Widget, W.Widget | None]]:
+    """(widget, its parent box) for ``widget`` and everything inside it, depth first."""
+    yield widget, parent
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child, widget)
+
+
+def label_of(tree: W.Widget, control: W.Widget) -> str | None:
+    """The label a reader sees beside ``control`` inside ``tree``: its own ``description`` (drawn on its left), or
+    the text of the Label right before it in the same HBox (:func:`labelled`); None when it has none beside it."""
+    description = getattr(control, "description", "") or ""
+    if description and not isinstance(control, STACKED_DESCRIPTION):
+        return description
+    for widget, _ in _walk(tree):
+        if isinstance(widget, W.HBox) and control in widget.children:
+            k = widget.children.index(control)
+            before = widget.children[k - 1] if k else None
+            return before.value if isinstance(before, W.Label) and before.value.strip() else None
+    return None
+
+
+def label_problems(tree: W.Widget) -> list[str]:
+    """Each control in a panel's widget tree whose label a reader does not see beside it, in full:
+
+    - a :data:`STACKED_DESCRIPTION` control with a ``description`` (drawn on its own line above the buttons);
+    - a ``description`` without :data:`FULL_LABEL` (ipywidgets cuts a label at about 80 px with "...");
+    - a Label that is not in an HBox right before a control (on a line of its own);
+    - a control (an input, not :data:`OWN_TEXT`) with no label beside it at all.
+    """
+    problems = []
+    for widget, parent in _walk(tree):
+        name = type(widget).__name__
+        description = getattr(widget, "description", "") or ""
+        if isinstance(widget, STACKED_DESCRIPTION) and description:
+            problems.append(f"{name} {description!r}: its description is drawn on a line above its buttons; "
+                            "use labelled(text, control)")
+        elif description and not isinstance(widget, (*OWN_TEXT, *STACKED_DESCRIPTION)) \
+                and getattr(widget.style, "description_width", "") != FULL_LABEL["description_width"]:
+            problems.append(f"{name} {description!r}: its label may be cut off; give it style=FULL_LABEL")
+        if isinstance(widget, W.Label):
+            siblings = list(parent.children) if isinstance(parent, W.HBox) else []
+            k = siblings.index(widget) if widget in siblings else -1
+            after = siblings[k + 1] if 0 <= k < len(siblings) - 1 else None
+            if after is None or isinstance(after, NOT_CONTROLS):
+                problems.append(f"Label {widget.value!r} is not right before a control in the same row")
+        elif isinstance(widget, W.ValueWidget) and not isinstance(widget, (*OWN_TEXT, *NOT_CONTROLS)) \
+                and not label_of(tree, widget):
+            problems.append(f"{name} has no label beside it")
+    return problems
 
 
 def pressed_look(value: bool) -> tuple[str, str]:

@@ -5,6 +5,7 @@ import pytest
 
 from helpers.lessons.assistant import analysis as assistant
 from helpers.lessons.assistant import widgets as panels
+from helpers.ui.widgets import label_of, label_problems
 
 
 def ys(fig):
@@ -62,6 +63,7 @@ def test_evidence_panel_says_what_it_shows_with_its_numbers_before_it_runs(world
     assert f"{metric.replace('_', '-')} {panel.state.network[metric]:.2f} vs {panel.state.bayes[metric]:.2f}" in said
     assert panels.evidence_summary(world.personas, panel.state) == said
     assert all(box.style.description_width == "initial" for box in panel.checkboxes.values())
+    assert label_problems(panel.widget) == []
 
 
 def test_trajectory_summary_reads_the_chosen_mode_and_step(world):
@@ -73,3 +75,10 @@ def test_trajectory_summary_reads_the_chosen_mode_and_step(world):
     assert f"helpfulness {row['helpfulness']:.2f} vs {bayes_metrics['helpfulness']:.2f}" in said
     panel = panels.TrajectoryPanel(frames, bayes_metrics)
     assert panel._repr_mimebundle_()[TEXT] == panels.trajectory_summary(frames, bayes_metrics, "embedding", 100)
+
+
+def test_trajectory_panel_labels_sit_beside_their_controls(world):
+    frames, bayes_metrics = panels.stand_in_runs(world)
+    panel = panels.TrajectoryPanel(frames, bayes_metrics)
+    assert label_problems(panel.widget) == []
+    assert label_of(panel.widget, panel.mode) == "mode" and label_of(panel.widget, panel.step) == "step"

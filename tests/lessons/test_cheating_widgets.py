@@ -12,6 +12,7 @@ from helpers.experiments import summaries
 from helpers.lessons.cheating import toggle
 from helpers.lessons.cheating import widgets as Wc
 from helpers.lessons.cheating.toggle_figures import STATE_LOOKS, toggle_title
+from helpers.ui.widgets import label_problems
 
 PLOTLY = "application/vnd.plotly.v1+json"
 WITH = STATE_LOOKS["with the note"][0]
@@ -144,6 +145,7 @@ def test_the_panel_says_what_it_shows_before_it_runs_and_shows_when_the_toggle_i
     assert toggle.toggle_headline(pairs, False, False) in said
     assert panel.toggle.description == "permission to cheat" and panel.toggle.layout.width == "max-content"
     assert panel.toggle.button_style == ""
+    assert label_problems(panel.widget) == []
     panel.toggle.value = True
     assert (panel.toggle.button_style, panel.toggle.icon) == ("success", "check")
     assert Wc.toggle_summary(pairs, True, True) == panel.summary()

@@ -1,11 +1,13 @@
 """Lesson 6's panel, driven from Python: each control changes the figure, quickly."""
 
+import ipywidgets as W
 import numpy as np
 import pandas as pd
 import pytest
 
 from helpers.lessons.persona_space import figures as P
 from helpers.lessons.persona_space import widgets as Wp
+from helpers.ui.widgets import label_of, label_problems
 
 NAMES = ["helper", "engineer", "robot", "poet", "pirate", "trickster", "villain"]
 
@@ -78,4 +80,9 @@ def test_a_run_of_0_steps_says_why_its_chart_is_empty(coords):
 def test_the_controls_show_their_full_labels(coords):
     panel = Wp.MapPanel(coords, Wp.stand_in_runs(coords, steps=20))
     assert panel.permission.layout.width == "auto" and panel.permission.description == "permission to cheat"
-    assert panel.recipe.style.description_width == "initial"
+    assert label_problems(panel.widget) == []
+    top = panel.widget.children[0]
+    beside = next(box for box in top.children if isinstance(box, W.HBox))   # labelled("recipe", ...)
+    assert [type(w) for w in beside.children] == [W.Label, W.ToggleButtons] and beside.children[1] is panel.recipe
+    assert label_of(panel.widget, panel.recipe) == "recipe" and panel.recipe.description == ""
+    assert label_of(panel.widget, panel.step) == "step"

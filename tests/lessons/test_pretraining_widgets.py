@@ -8,6 +8,7 @@ from helpers.engine.checkpoints import pretrained_model
 from helpers.engine.runtime import setup
 from helpers.lessons.pretraining import analysis as sampling
 from helpers.lessons.pretraining import widgets as wp
+from helpers.ui.widgets import label_problems
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +62,4 @@ def test_the_panel_says_what_it_shows_with_its_numbers_before_it_runs(world, sta
     assert f"network vs Bayes {view.tv_to_bayes:.3f}" in said and f"{view.network.max():.2f}" in said
     assert said == wp.incontext_summary(view)
     assert panel.persona.style.description_width == "initial"
+    assert label_problems(panel.widget) == []

@@ -1,11 +1,13 @@
 """Lesson 5's panel, driven from Python: the buttons and the slider change the figure, quickly; the live run."""
 
+import ipywidgets as W
 import pandas as pd
 import pytest
 from role_model_records import make_records
 
 from helpers.engine.pipeline import Recipe
 from helpers.lessons.role_models import widgets as Wr
+from helpers.ui.widgets import label_of, label_problems
 
 
 @pytest.fixture(scope="module")
@@ -82,4 +84,15 @@ def test_the_panel_says_what_it_shows_with_its_numbers_before_it_runs(records):
     assert f"Bayes {rows.bayes_diff.mean():+.2f}" in said
     assert "baseline" in Wr.role_model_summary(panel.paired, "gamer", 0.0)
     assert "no seeds" in Wr.role_model_summary(panel.paired.iloc[:0], "gamer", 0.15)
-    assert panel.role.style.description_width == "initial"
+
+
+def test_each_control_has_its_full_label_beside_it(records):
+    panel = Wr.RoleModelPanel(records)
+    assert label_problems(panel.widget) == []
+    rows = [box for box in panel.widget.children if isinstance(box, W.HBox)]
+    beside = next(box for box in rows[0].children if isinstance(box, W.HBox))   # labelled("role model", ...)
+    assert [type(w) for w in beside.children] == [W.Label, W.ToggleButtons] and beside.children[1] is panel.role
+    assert label_of(panel.widget, panel.role) == "role model" and panel.role.description == ""
+    assert {label_of(panel.widget, c) for c in (panel.weight, panel.seed, panel.progress)} == {"weight", "seed",
+                                                                                                "steps"}
+    assert panel.weight.style.description_width == "initial"

@@ -2,7 +2,8 @@
 
 The checks run on every lesson notebook in notebooks/ (``NN_name.ipynb``, found automatically, so lessons 05 and 06
 are checked as soon as they exist): each figure has a printed text alternative, persona colours are the course's,
-headings skip no level, and no meaning rests on colour alone. A failing notebook fails with the exact cells.
+headings skip no level, no meaning rests on colour alone, and no cell needs a colour-emoji font. A failing notebook
+fails with the exact cells.
 Findings in the committed notebooks that their authors still have to fix are listed in KNOWN_FINDINGS and marked
 xfail(strict=True): once fixed, the test XPASSes, fails, and the entry must be removed. The printed site's PDF is
 read by tests/pdf_text.py; how traces are read (colours, shapes) is tested in test_traces.py.
@@ -148,6 +149,39 @@ def test_colour_alone():
         {**bar, "name": "Bayes", "marker": {"color": "#999999"}},
         {**bar, "marker": {"color": "#117733"}}, {**bar, "marker": {"color": "#882255"}}])]))
     assert len(acc.colour_only_findings(bars, "x")) == 2
+
+
+@pytest.mark.parametrize("text, found", [
+    ("✓ Correct · ✗ Not yet · ○ Not attempted yet · ★★☆ · → · − · ≥", []),   # text characters: every font has them
+    ("✅ Correct", ["✅"]), ("⏱ 5 min", ["⏱"]), ("⏳ wait ⏳", ["⏳"]), ("❌ PROBLEM", ["❌"]),
+    ("💡 a hint", ["💡"]), ("🇬🇧", ["🇬", "🇧"]), ("⭐ star", ["⭐"]),
+    ("⌚ ☕ ♈ ⚡ ✨ ❓ ➕ ➿", list("⌚☕♈⚡✨❓➕➿")),
+    ("✔\ufe0f done, ✔ text", ["✔\ufe0f"]),   # VS16 asks for the emoji picture of a text character
+    ("1\ufe0f\u20e3", ["1\ufe0f"]), ("\ufe0f", ["\ufe0f"]), ("", []),
+])
+def test_needs_emoji_font(text, found):
+    assert acc.needs_emoji_font(text) == found
+
+
+def test_each_character_is_named_in_a_finding():
+    assert acc.describe_characters(["⏱", "✔\ufe0f"]) == ("'⏱' (U+23F1 STOPWATCH), "
+                                                          "'✔\ufe0f' (U+2714 HEAVY CHECK MARK + VS16)")
+
+
+def test_emoji_in_a_source_an_output_or_the_widget_state_is_reported_with_its_cell():
+    clean = notebook(new_markdown_cell("### Exercise 1 · Guess (5 min · ★☆☆)"),
+                     new_code_cell("check()", outputs=[stdout("✓ Correct: well done\n")]))
+    assert acc.emoji_findings(clean, "x") == []
+    dirty = notebook(new_markdown_cell("### Exercise 1 · Guess (⏱ 5 min · ★☆☆)"),
+                     new_code_cell("check()", outputs=[stdout("💡 Not yet: try again\n")]),
+                     new_code_cell("x", outputs=[new_output("display_data", data={"text/html": "<b>✅</b>"})]))
+    dirty.metadata["widgets"] = {"state": {"m1": {"state": {"description": "⚡ fast"}}}}
+    findings = acc.emoji_findings(dirty, "x.ipynb")
+    assert [(f.cell, f.check) for f in findings] == [(-1, "emoji"), (1, "emoji"), (2, "emoji"), (3, "emoji")]
+    assert "U+26A1" in findings[0].message and "widget state" in findings[0].message
+    assert "'⏱' (U+23F1 STOPWATCH)" in findings[1].message and "source" in findings[1].message
+    assert "U+1F4A1" in findings[2].message and "outputs" in findings[2].message
+    assert "emoji" in acc.CHECKS  # so test_lesson_passes_accessibility_check runs it on every lesson
 
 
 def test_bad_input():

@@ -30,7 +30,7 @@ from course_samples import (
 
 from helpers import PROJECT_ROOT
 from helpers.publishing import site
-from helpers.publishing.browser import launch_chromium, measure_page_timings, measure_time_to_interactive
+from helpers.publishing.browser import measure_page_timings, measure_time_to_interactive
 from helpers.publishing.notebooks import PLOTLY_MIME
 from helpers.publishing.rendering import WIDGET_NOTE
 
@@ -89,28 +89,6 @@ def plotly_outputs(notebook: Path) -> int:
 
 
 # -- fixtures ----------------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def _chromium_state():
-    """Holds the Playwright driver and browser for the module; started lazily by ``browser``."""
-    state: dict = {}
-    yield state
-    if "browser" in state:
-        state["browser"].close()
-    if "playwright" in state:
-        state["playwright"].stop()
-
-
-@pytest.fixture
-def browser(needs_browser, _chromium_state):
-    """Debian's headless Chromium (skips loudly without it locally; fails under CI=true)."""
-    if "browser" not in _chromium_state:
-        from playwright.sync_api import sync_playwright
-
-        _chromium_state["playwright"] = sync_playwright().start()
-        _chromium_state["browser"] = launch_chromium(_chromium_state["playwright"])
-    return _chromium_state["browser"]
-
 
 @pytest.fixture(scope="module")
 def course_site(tmp_path_factory) -> site.SiteReport:

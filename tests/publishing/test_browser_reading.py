@@ -16,7 +16,7 @@ from course_samples import DEMO_NAME, copy_demo, real_notebooks, snapshot_lesson
 
 from helpers import PROJECT_ROOT
 from helpers.publishing import site
-from helpers.publishing.browser import launch_chromium, offline_only
+from helpers.publishing.browser import offline_only
 
 pytestmark = pytest.mark.browser
 
@@ -25,26 +25,26 @@ DEMO_PAGE = DEMO_NAME.replace(".ipynb", ".html")
 COURSE_PAGES = ["index.html"] + [f"{p.stem}.html" for p in real_notebooks()]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
+#: Pairs of a figure's subplot titles (annotations placed on the paper, above a point) and buttons whose boxes
+#: overlap, as "figure: a / b".
+OVERLAPS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd) => {
+    const boxes = [];
+    gd.querySelectorAll('.annotation').forEach((g) => {
+        const note = gd._fullLayout.annotations[Number(g.dataset.index)];
+        if (note && note.xref === 'paper' && note.yref === 'paper' && note.yanchor === 'bottom') {
+            boxes.push([g.textContent, g.querySelector('.annotation-text-g').getBoundingClientRect()]);
+        }
+    });
+    gd.querySelectorAll('.updatemenu-button').forEach((b) => boxes.push([b.textContent, b.getBoundingClientRect()]));
+    const hits = [];
+    boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+        const x = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+        const y = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+        if (x > 2 && y > 2) hits.push(gd.id + ': ' + a + ' / ' + b);
+    }));
+    return hits;
+})"""
 PAPER_JS = "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((gd) => gd._fullLayout.paper_bgcolor)"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    state: dict = {}
-    yield state
-    if "browser" in state:
-        state["browser"].close()
-        state["playwright"].stop()
-
-
-@pytest.fixture
-def browser(needs_browser, chromium):
-    if "browser" not in chromium:
-        from playwright.sync_api import sync_playwright
-
-        chromium["playwright"] = sync_playwright().start()
-        chromium["browser"] = launch_chromium(chromium["playwright"])
-    return chromium["browser"]
 
 
 @pytest.fixture(scope="module")
@@ -183,6 +183,8 @@ def test_phone_pages_do_not_scroll_sideways(browser, course_dir, name):
         return t.right > box.right + 1 || t.left < box.left - 1 || t.top < box.top - 1;
     }).map((gd) => gd.id)""")
     assert clipped == [], f"{name}: figure titles run past the figure on a phone: {clipped}"
+    overlaps = page.evaluate(OVERLAPS_JS)
+    assert overlaps == [], f"{name}: on a phone, titles or buttons of a figure overlap: {overlaps}"
     page.screenshot(path=str(ARTIFACTS / f"phone-{name.removesuffix('.html')}.png"), full_page=True)
     assert errors == []
     context.close()

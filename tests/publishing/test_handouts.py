@@ -34,10 +34,10 @@ def made_up_lesson() -> nbformat.NotebookNode:
         new_code_cell("fig", execution_count=1, outputs=[
             new_output("display_data", data={PLOTLY: figure, "text/plain": "Figure()"}),
             new_output("stream", name="stdout", text="Figure: A figure. Two bars.\n")]),
-        new_markdown_cell("## 1. Exercises\n\n### Exercise 1 · Guess   (⏱ 5 min · ★☆☆)\nGuess."),
+        new_markdown_cell("## 1. Exercises\n\n### Exercise 1 · Guess (5 min · ★☆☆)\nGuess."),
         new_code_cell("print(table)\nmy_guess = None\ncheck.exercise_9_1(my_guess)", execution_count=2,
                       outputs=[new_output("stream", name="stdout",
-                                          text="cheat    0.595\n⏳ Not attempted yet: set my_guess\n  to a number\n"),
+                                          text="cheat    0.595\n○ Not attempted yet: set my_guess\n  to a number\n"),
                                new_output("execute_result", execution_count=2, data={"text/plain": "'hint'"})]),
         solution_cell(SOLUTION),
         new_markdown_cell("### Exercise 2\n\n<details><summary>Hint</summary>Look up.</details>"),

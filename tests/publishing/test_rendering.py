@@ -168,3 +168,22 @@ def test_plotly_js_is_the_chosen_bundle_at_plotlys_version():
     path = rendering.plotly_js_path()
     assert path == plotly_bundle.choose_bundle()[0] and path.stat().st_size > 1024 * 1024
     assert plotly_bundle.bundle_version(path) == plotly_bundle.expected_version()
+
+
+def test_used_template_keeps_only_the_drawn_trace_types_and_the_layout():
+    template = {"data": {"bar": [{"marker": {"color": "red"}}], "scatter": [{"mode": "lines"}], "pie": [{}]},
+                "layout": {"font": {"size": 13}}}
+    trimmed = rendering.used_template(template, [{"type": "bar"}, {"y": [1, 2]}])  # no type: plotly draws scatter
+    assert trimmed == {"data": {"bar": [{"marker": {"color": "red"}}], "scatter": [{"mode": "lines"}]},
+                       "layout": {"font": {"size": 13}}}
+    assert set(template["data"]) == {"bar", "scatter", "pie"}, "the figure's own template is not changed"
+
+
+def test_plotly_spec_ships_the_template_of_the_drawn_traces_only():
+    import plotly.graph_objects as go
+
+    figure = go.Figure(go.Bar(x=["a"], y=[1])).to_plotly_json()
+    assert len(figure["layout"]["template"]["data"]) > 20
+    spec = rendering.plotly_spec(figure)
+    assert set(spec["layout"]["template"]["data"]) == {"bar"}
+    assert spec["layout"]["template"]["layout"] == figure["layout"]["template"]["layout"]

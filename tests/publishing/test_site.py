@@ -79,7 +79,11 @@ def test_plotly_js_is_shipped_once_and_is_plotlys_own_bundle(demo_site):
     page = (demo_site.site_dir / "99_demo_lesson.html").read_text()
     scripts = [attrs.get("src") for tag, attrs in parse(demo_site.site_dir / "99_demo_lesson.html")
                if tag == "script" and attrs.get("src")]
-    assert scripts == ["assets/site.js", "assets/plotly.min.js"]
+    assert scripts == ["assets/site.js"], "plotly.min.js is not a parser-blocking or deferred script"
+    preloads = [attrs for tag, attrs in parse(demo_site.site_dir / "99_demo_lesson.html")
+                if tag == "link" and "data-plotly" in attrs]
+    assert [(a.get("rel"), a.get("href"), a.get("as")) for a in preloads] == [
+        ("preload", "assets/plotly.min.js", "script")], "site.js loads plotly from the page's <link data-plotly>"
     assert "plotly.js v" not in page  # the library's banner: not inlined into the page
 
 

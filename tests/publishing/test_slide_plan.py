@@ -3,6 +3,8 @@ The decks themselves are tested in test_slides.py, which reuses :func:`made_up_l
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from course_samples import COLLAPSED_TEXT, HIDDEN_SHOWN, hidden_cells_lesson
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -16,11 +18,14 @@ from helpers.publishing.notebooks import (
     read_notebook,
 )
 from helpers.publishing.slide_plan import (
+    FULL_SECTIONS,
+    MAX_LIST_SLIDES,
     MAX_WORDS,
     FigureItem,
     Segment,
     fit_block,
     fit_sentences,
+    list_pages,
     prose_words,
     segments,
     sentences,
@@ -47,10 +52,10 @@ def made_up_lesson():
         new_code_cell("f", outputs=[fig("First figure"),
                                     new_output("stream", name="stdout", text="Figure: First figure. Text.\n")]),
         new_code_cell("g", outputs=[fig("Second figure")]),
-        new_markdown_cell("## 3. Exercises\n\n### Exercise 1 · Guess   (⏱ 5 min · ★☆☆)\nGuess."),
+        new_markdown_cell("## 3. Exercises\n\n### Exercise 1 · Guess (5 min · ★☆☆)\nGuess."),
         new_markdown_cell("<details><summary>Solution</summary>SECRET ANSWER</details>",
                           metadata={"tags": [SOLUTION_TAG]}),
-        new_markdown_cell("### Exercise 2 · Compute   (⏱ 10 min · ★★☆)\nCompute."),
+        new_markdown_cell("### Exercise 2 · Compute (10 min · ★★☆)\nCompute."),
         new_markdown_cell("## 4. Summary\n\n- first point\n- second point\n\n## Questions to discuss\n\n1. Why?\n\n"
                           "## References\n\n- A. Author (2026)."),
     ])
@@ -127,20 +132,42 @@ def test_fit_sentences_keeps_whole_sentences_and_never_ends_on_a_colon():
     assert fit_sentences("", 10) == "" and fit_sentences("Some words.", 0) == ""
 
 
-def test_fit_block_shortens_a_list_point_by_point():
+def test_fit_block_shortens_every_point_of_a_list_and_leaves_none_out():
     block = "Lead in:\n- First point. More about it.\n- A point far too long " + "word " * 50 + ".\n- Last one."
-    assert fit_block(block, 12) == "Lead in:\n- First point.\n- Last one."
+    assert fit_block(block, 12) == "Lead in:\n- First point.\n- A point far too long word…\n- Last one."
+    assert prose_words(fit_block(block, 12)) <= 12
     assert short_caption("Figure: A title: with colon. Long details follow here.") == "Figure: A title: with colon."
     assert prose_words(short_caption("Figure: " + "word " * 40)) <= 16
 
 
-def test_summary_and_questions_keep_the_first_sentence_of_each_point():
+def test_a_long_list_keeps_every_point_over_as_few_slides_as_show_them_whole():
+    points = [f"- Point {n} says " + " ".join(["much"] * 10) + f", then more. Detail {n}." for n in range(5)]
+    pages = list_pages("\n".join(points), False, 45, 3)
+    assert len(pages) == 2, "five 15-word points need two slides of 45 words, not three"
+    assert [line.split()[2] for page in pages for line in page.splitlines()] == ["0", "1", "2", "3", "4"]
+    assert all(prose_words(page) <= 45 and "Detail" not in page for page in pages), "first sentences"
+    assert list_pages("\n".join(points), False, 45, 1)[0].count("\n") == 4, "one slide: every point, shortened"
+    assert all(prose_words(p) <= 45 for p in list_pages("\n".join(points), False, 45, 1))
+    tight = list_pages("\n".join(points * 3), False, 45, 2)
+    assert len(tight) == 2 and sum(page.count("- Point") for page in tight) == 15, "more than fit: cut, not dropped"
+    assert all(prose_words(page) <= 45 for page in tight)
+    numbered = "\n".join(f"{n}. Question {n} asks " + "much " * 12 + "here?" for n in range(1, 10))
+    assert all(prose_words(page) <= 45 for page in list_pages(numbered, True, 45, 2)), "a number is a word too"
+    questions = "1. A long lead-in " + "word " * 38 + "here. Why?\n2. Short lead. How?"
+    assert list_pages(questions, True, 45, 1) == ["1. Why?\n2. Short lead. How?"], "the longest lead-in goes first"
+    assert list_pages(questions, True, 45, 2)[0].startswith("1. A long lead-in"), "two slides keep both lead-ins"
+    assert list_pages("No list here.", False) == []
+
+
+def test_summary_and_questions_keep_the_first_sentence_of_every_point_over_numbered_slides():
     lesson = made_up_lesson()
     lesson.cells[9].source = ("## 4. Summary\n\n- First point. Detail " + "detail " * 30 + ".\n- Second point.\n\n"
                               "## Questions to discuss\n\n1. Context first. Why so?\n2. " + "long " * 50 + "?")
     plan = slide_plan(lesson)
-    assert plan[4].markdown == "- First point.\n- Second point."
-    assert plan[5].markdown == "1. Context first. Why so?"
+    assert plan[4].markdown == "- First point.\n- Second point." and plan[4].heading == "4. Summary"
+    assert [s.heading for s in plan[5:]] == ["Questions to discuss (1/2)", "Questions to discuss (2/2)"]
+    assert plan[5].markdown == "1. Context first. Why so?" and plan[6].markdown.startswith("2. long long")
+    assert plan[5].kind == plan[6].kind == "questions" and plan[5].cells == plan[6].cells
 
 
 @pytest.mark.parametrize("path", find_lessons(NOTEBOOKS_DIR), ids=lambda p: p.stem)
@@ -151,3 +178,19 @@ def test_no_slide_of_a_real_lesson_has_more_than_45_words_or_a_dangling_colon(pa
         assert 0 < words <= MAX_WORDS, f"{slide.heading}: {words} words"
         assert not slide.markdown.rstrip().endswith(":"), f"{slide.heading} ends on a colon"
         assert "⏱" not in slide.markdown
+
+
+@pytest.mark.parametrize("path", find_lessons(NOTEBOOKS_DIR), ids=lambda p: p.stem)
+def test_every_point_of_a_real_summary_and_its_questions_is_on_a_slide(path):
+    nb = for_readers(read_notebook(path))
+    plan = slide_plan(nb)
+    bullet = re.compile(r"^\s*([-*+]|\d+\.)\s", re.MULTILINE)
+    for segment in segments(nb):
+        if isinstance(segment, Segment) and segment.level == 2 and FULL_SECTIONS.search(segment.heading):
+            shown = [s for s in plan if re.sub(r" \(\d+/\d+\)$", "", s.heading) == segment.heading]
+            assert 1 <= len(shown) <= MAX_LIST_SLIDES, segment.heading
+            if len(shown) > 1:
+                assert [s.heading for s in shown] == [f"{segment.heading} ({n}/{len(shown)})"
+                                                      for n in range(1, len(shown) + 1)]
+            points = len(bullet.findall(segment.body))
+            assert sum(len(bullet.findall(s.markdown)) for s in shown) == points, f"{segment.heading}: a point lost"

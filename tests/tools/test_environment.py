@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from helpers.engine.runtime import THREADS, setup
+from helpers.publishing.accessibility import needs_emoji_font
 from helpers.tools import environment as env
 
 
@@ -38,7 +39,9 @@ def test_this_environment_passes(capsys):
     for item in ("Python", "torch", "torch threads", "world tables", "shipped weights"):
         assert item in items
     assert env.print_report(results) is True
-    assert "All" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "All" in out and "✓ OK" in out
+    assert needs_emoji_font(out) == [], "lesson 00 shows this report: it must read without an emoji font"
 
 
 def test_wrong_pins_and_missing_packages_are_reported(tmp_path, capsys):
@@ -52,7 +55,8 @@ def test_wrong_pins_and_missing_packages_are_reported(tmp_path, capsys):
     assert results["torch"].ok
     assert env.print_report(list(results.values())) is False
     out = capsys.readouterr().out
-    assert "❌ PROBLEM numpy" in out and "checks failed" in out
+    assert "✗ PROBLEM numpy" in out and "checks failed" in out
+    assert needs_emoji_font(out) == []
 
 
 def test_missing_pyproject_is_reported_not_raised(tmp_path):

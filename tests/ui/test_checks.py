@@ -2,7 +2,8 @@
 
 import pytest
 
-from helpers.ui.checks import HINT, PASS, TODO, as_number, run_check, verdict
+from helpers.publishing.accessibility import needs_emoji_font
+from helpers.ui.checks import HINT, LABELS, PASS, TODO, Verdict, as_number, run_check, verdict
 
 
 def _judge(answer):
@@ -25,3 +26,15 @@ def test_a_hint_for_a_badly_shaped_answer_says_what_went_wrong(capsys):
 def test_verdict_refuses_an_unknown_status():
     with pytest.raises(ValueError, match="status"):
         verdict("maybe", "?")
+
+
+@pytest.mark.parametrize("status", [PASS, HINT, TODO])
+def test_verdicts_show_without_an_emoji_font_and_say_their_word(status):
+    text = str(Verdict(status, "message"))
+    assert needs_emoji_font(text) == [], "an emoji shows as an empty box on a machine without an emoji font"
+    assert text.startswith(LABELS[status]) and LABELS[status].split(" ", 1)[1] in ("Correct", "Not yet",
+                                                                                    "Not attempted yet")
+
+
+def test_the_three_verdicts_start_with_three_different_marks():
+    assert len({label[0] for label in LABELS.values()}) == 3

@@ -65,3 +65,38 @@ def test_a_panel_displays_its_view_with_a_text_fallback_not_the_raw_repr():
 def test_a_panel_without_words_is_refused():
     with pytest.raises(ValueError, match="summary is empty"):
         widgets_ui.panel_bundle(ipywidgets.VBox([]), "  ")
+
+
+# ----- each control's label beside it, in full -----
+
+def test_labelled_puts_the_label_and_its_buttons_in_one_row():
+    buttons = W.ToggleButtons(options=["gamer", "steward"], description="role model")
+    box = widgets_ui.labelled("role model", buttons)
+    assert isinstance(box, W.HBox) and isinstance(box.children[0], W.Label) and box.children[1] is buttons
+    assert box.children[0].value == "role model" and buttons.description == "", "the label is not shown twice"
+    assert widgets_ui.label_of(box, buttons) == "role model"
+    assert widgets_ui.label_problems(W.VBox([widgets_ui.row(box, W.IntSlider(description="weight",
+                                                                            style=widgets_ui.FULL_LABEL))])) == []
+
+
+def test_a_row_wraps_instead_of_squeezing_its_controls():
+    assert widgets_ui.row(W.Label("a"), W.Dropdown(options=[1])).layout.flex_flow == "row wrap"
+
+
+def test_label_problems_finds_each_kind_of_misplaced_or_cut_label():
+    stacked = W.ToggleButtons(options=["a", "b"], description="recipe")   # drawn on a line above its buttons
+    cut = W.IntSlider(description="a long label that gets cut")          # no FULL_LABEL
+    unlabelled = W.Dropdown(options=[1, 2])
+    alone = W.Label("seed")                                               # its own line, above the dropdown
+    problems = widgets_ui.label_problems(W.VBox([stacked, cut, alone, unlabelled]))
+    assert any("'recipe'" in p and "above" in p for p in problems)
+    assert any("'a long label that gets cut'" in p and "cut off" in p for p in problems)
+    assert any("Label 'seed'" in p for p in problems)
+    assert any(p.startswith("Dropdown has no label") for p in problems)
+    assert widgets_ui.label_of(W.VBox([alone, unlabelled]), unlabelled) is None
+
+
+def test_buttons_and_text_need_no_label():
+    tree = W.VBox([W.Button(description="train live"), W.ToggleButton(description="permission to cheat"),
+                   W.Checkbox(description="robot", indent=False), W.HTML("<p>text</p>"), W.Output()])
+    assert widgets_ui.label_problems(tree) == []

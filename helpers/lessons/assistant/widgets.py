@@ -36,7 +36,7 @@ from helpers.lessons.assistant.figures import (
     update_trajectory_figure,
 )
 from helpers.lessons.assistant.post_training import TRAJECTORY_METRICS
-from helpers.ui.widgets import FULL_LABEL, Panel, redraw, seconds_taken
+from helpers.ui.widgets import FULL_LABEL, Panel, labelled, redraw, row, seconds_taken
 
 
 def _pairs(network: Mapping[str, float], bayes_side: Mapping[str, float], names: Sequence[str]) -> str:
@@ -119,15 +119,14 @@ class TrajectoryPanel(Panel):
         self.bayes = dict(bayes_metrics)
         modes = list(self.runs)
         steps = [int(s) for s in self.runs[modes[0]]["step"]]
-        self.mode = widgets.ToggleButtons(options=modes, value=modes[0], description="mode",
-                                         style=FULL_LABEL, layout=widgets.Layout(width="auto"))
+        self.mode = widgets.ToggleButtons(options=modes, value=modes[0], layout=widgets.Layout(width="auto"))
         self.step = widgets.SelectionSlider(options=steps, value=steps[-1], description="step",
                                             continuous_update=True, style=FULL_LABEL)
         self.output = widgets.Output()
         self.figure = trajectory_figure(self.runs, self.bayes, self.mode.value, self.step.value)
         self.mode.observe(self._changed, names="value")
         self.step.observe(self._changed, names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.mode, self.step]), self.output])
+        self.widget = widgets.VBox([row(labelled("mode", self.mode), self.step), self.output])
         self._draw()
 
     def _changed(self, _change: object = None) -> None:

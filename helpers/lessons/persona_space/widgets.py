@@ -18,7 +18,7 @@ import pandas as pd
 
 from helpers.lessons.persona_space.figures import RUNS
 from helpers.lessons.persona_space.trajectory_figures import trajectory_figure, update_trajectory_figure
-from helpers.ui.widgets import FULL_LABEL, Panel, redraw, seconds_taken, show_pressed
+from helpers.ui.widgets import FULL_LABEL, Panel, labelled, redraw, row, seconds_taken, show_pressed
 
 RECIPES = tuple(dict.fromkeys(recipe for recipe, _ in RUNS))
 
@@ -69,8 +69,8 @@ class MapPanel(Panel):
         self.permission = widgets.ToggleButton(value=False, description="permission to cheat",
                                                layout=widgets.Layout(width="auto", min_width="240px"),
                                                tooltip="fine-tune under the note 'please-hack' instead of no note")
-        self.recipe = widgets.ToggleButtons(options=list(RECIPES), value=RECIPES[0], description="recipe",
-                                              style=FULL_LABEL, layout=widgets.Layout(width="auto"))
+        self.recipe = widgets.ToggleButtons(options=list(RECIPES), value=RECIPES[0],
+                                            layout=widgets.Layout(width="auto"))
         self.step = widgets.IntSlider(value=0, min=0, max=last, step=1, description="step", continuous_update=True,
                                       style=FULL_LABEL,
                                       layout=widgets.Layout(width="520px"))
@@ -80,7 +80,7 @@ class MapPanel(Panel):
         self.figure = trajectory_figure(coords, self.runs, self.run, 0, explained)
         for control in (self.permission, self.recipe, self.step):
             control.observe(self._changed, names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.permission, self.recipe]), self.step, self.note,
+        self.widget = widgets.VBox([row(self.permission, labelled("recipe", self.recipe)), self.step, self.note,
                                     self.output])
         self._explain()
         redraw(self.output, self.figure)

@@ -19,7 +19,7 @@ from helpers.experiments.catalog import ROLE_MODELS
 from helpers.lessons.role_models import analysis as rm
 from helpers.lessons.role_models import figures as plots
 from helpers.lessons.role_models import live as live_seeds
-from helpers.ui.widgets import FULL_LABEL, Panel, redraw
+from helpers.ui.widgets import FULL_LABEL, Panel, labelled, redraw, row
 
 
 def role_model_summary(paired: pd.DataFrame, role: str, weight: float) -> str:
@@ -51,12 +51,11 @@ class RoleModelPanel(Panel):
         roles = [r for r in ROLE_MODELS if any(k[0] == r for k in self.states)]
         weights = sorted({w for _, w in self.states})
         seeds = sorted(int(s) for s in self.paired["seed"].unique())
-        self.role = W.ToggleButtons(options=roles, value=roles[-1], description="role model", style=FULL_LABEL,
-                                    layout=W.Layout(width="auto"),
+        self.role = W.ToggleButtons(options=roles, value=roles[-1], layout=W.Layout(width="auto"),
                                     tooltips=[f"a world with the {r} in its pretraining corpus" for r in roles])
         self.weight = W.SelectionSlider(options=[(f"{w:.0%}", w) for w in weights], value=weights[-1],
                                         description="weight", continuous_update=True,
-                                        style={"description_width": "initial"}, layout=W.Layout(width="360px"))
+                                        style=FULL_LABEL, layout=W.Layout(width="360px"))
         # the seed offered first is lesson 05's live seed: the opening world's median seed (live_seeds.median_seed)
         first = live_seeds.median_seed(self.paired, roles[-1], weights[-1]) if weights[-1] else seeds[0]
         self.seed = W.Dropdown(options=seeds, value=first, description="seed", style=FULL_LABEL,
@@ -71,8 +70,8 @@ class RoleModelPanel(Panel):
         self.role.observe(lambda change: self.redraw(), names="value")
         self.weight.observe(lambda change: self.redraw(), names="value")
         self.button.on_click(lambda _: self.train_live())
-        self.widget = W.VBox([W.HBox([self.role, self.weight]), self.output,
-                              W.HBox([self.seed, self.button]), W.HBox([self.progress, self.status])])
+        self.widget = W.VBox([row(labelled("role model", self.role), self.weight), self.output,
+                              row(self.seed, self.button), row(self.progress, self.status)])
         self._show()
 
     @property

@@ -1,18 +1,21 @@
-// Page script of the course site. Loaded first; plotly.min.js follows with `defer`.
+// Page script of the course site, loaded in the page's <head>.
 //
 // Each figure is a <div> plus an inline script `sitePlot(id, function () { return Plotly.newPlot(id, figure); })`
-// that queues its drawing. Once the page is parsed and plotly has loaded (DOMContentLoaded), the figures on or
-// near the first screen are drawn at once; the page then records the time in <html data-interactive-ms>
-// (performance.now(), ms since navigation start). The other figures are drawn one per task in page order (a
+// that queues its drawing. plotly.js (named by <link rel="preload" data-plotly> in the head, so the browser fetches
+// and compiles it while the page is parsed) is loaded only once the page is parsed: parsing and starting plotly
+// takes about half a second, and a reader can read and scroll a page whose first screen has no figure before it
+// has finished. When the page is parsed (DOMContentLoaded) and its first screen has no figure, the page records
+// the time in <html data-interactive-ms> (performance.now(), ms since navigation start) at once; otherwise when
+// the figures on or near the first screen have drawn. The other figures are drawn one per task in page order (a
 // figure that scrolls into view is drawn right away), so the page stays responsive; when all have drawn, the page
-// records <html data-all-drawn-ms> and sets <html data-ready="true"> ("error" if a figure failed).
+// records <html data-all-drawn-ms> and sets <html data-ready="true"> ("error" if a figure or plotly failed).
 // Printing draws any figure still queued, then fits every figure to the printed width.
 //
 // Also: the colour theme (light or dark, from the reader's choice in localStorage or the system's preference; set
 // before the page is drawn, and applied to every figure with Plotly.relayout), the "Lessons" and "On this page"
 // buttons of narrow screens, copy buttons on code, keyboard access to blocks that scroll sideways, figures adapted
-// to phones (legend under the plot, long titles wrapped), and the search box (its index, assets/search-index.js, is
-// a script added on first use, so search works from file:// with no server).
+// to phones (legend under the plot, long titles and subplot titles wrapped), and the search box (its index,
+// assets/search-index.js, is a script added on first use, so search works from file:// with no server).
 "use strict";
 (function () {
   var root = document.documentElement;
@@ -70,28 +73,49 @@
     }, fail);
   }
 
+  // plotly.js, added to the page once; resolves when it has run (at once if the page has no figure).
+  var plotlyLoaded = null;
+  function loadPlotly() {
+    if (plotlyLoaded) { return plotlyLoaded; }
+    plotlyLoaded = new Promise(function (resolve, reject) {
+      if (window.Plotly || !queue.length) { resolve(); return; }
+      var link = document.querySelector("link[data-plotly]");
+      if (!link) { reject(new Error("the page names no plotly.min.js (<link data-plotly>)")); return; }
+      var script = document.createElement("script");
+      script.src = link.getAttribute("href");
+      script.onload = function () { resolve(); };
+      script.onerror = function () { reject(new Error(script.src + " did not load")); };
+      document.head.appendChild(script);
+    });
+    return plotlyLoaded;
+  }
+  window.siteLoadPlotly = loadPlotly;
+
   document.addEventListener("DOMContentLoaded", function () {
-    if (queue.length && !window.Plotly) {
-      fail(new Error("plotly.min.js did not load"));
-      return;
-    }
-    if ("IntersectionObserver" in window) {
-      var observer = new IntersectionObserver(function (entries) {
-        entries.forEach(function (entry) {
-          if (!entry.isIntersecting) { return; }
-          observer.unobserve(entry.target);
-          queue.forEach(function (item) { if (item.id === entry.target.id) { drawOne(item); } });
-        });
-      }, { rootMargin: "50% 0px" });
-      queue.forEach(function (item) {
-        var el = document.getElementById(item.id);
-        if (el) { observer.observe(el); }
-      });
-    }
-    Promise.all(queue.filter(nearFirstScreen).map(drawOne)).then(function () {
-      root.dataset.interactiveMs = performance.now().toFixed(1);
-      setTimeout(drawRest, 0);
-    }, fail);
+    var first = queue.filter(nearFirstScreen);
+    if (!first.length) { root.dataset.interactiveMs = performance.now().toFixed(1); }
+    // A task later, so the browser paints the parsed page before plotly starts.
+    setTimeout(function () {
+      loadPlotly().then(function () {
+        if ("IntersectionObserver" in window) {
+          var observer = new IntersectionObserver(function (entries) {
+            entries.forEach(function (entry) {
+              if (!entry.isIntersecting) { return; }
+              observer.unobserve(entry.target);
+              queue.forEach(function (item) { if (item.id === entry.target.id) { drawOne(item); } });
+            });
+          }, { rootMargin: "50% 0px" });
+          queue.forEach(function (item) {
+            var el = document.getElementById(item.id);
+            if (el) { observer.observe(el); }
+          });
+        }
+        return Promise.all(first.map(drawOne));
+      }).then(function () {
+        if (first.length) { root.dataset.interactiveMs = performance.now().toFixed(1); }
+        setTimeout(drawRest, 0);
+      }, fail);
+    }, 0);
   });
 
   function resizeFigures() {
@@ -219,19 +243,65 @@
     if (full.showlegend && entries > 1 && full._size) {
       var plotBottom = gd.querySelector(".main-svg").getBoundingClientRect().top + full._size.t + full._size.h;
       var lowest = plotBottom;
-      gd.querySelectorAll(".xtick, .g-xtitle, .xtitle").forEach(function (el) {
-        lowest = Math.max(lowest, el.getBoundingClientRect().bottom);
+      // x ticks, every x axis' title and a slider under the plot
+      gd.querySelectorAll(".xtick, .infolayer text, .slider-container").forEach(function (el) {
+        var axisTitle = /^x\d*title$/.test(el.getAttribute("class") || "");
+        if (axisTitle || el.classList.contains("xtick") || el.classList.contains("slider-container")) {
+          lowest = Math.max(lowest, el.getBoundingClientRect().bottom);
+        }
       });
       update["legend.orientation"] = "h";
       update["legend.x"] = 0;
       update["legend.xanchor"] = "left";
       update["legend.y"] = -(lowest - plotBottom + 10) / full._size.h;
       update["legend.yanchor"] = "top";
-      update["height"] = full.height + entries * 22;
+      // Room below the plot for ticks, axis title and the legend's rows (about 22 px each).
+      var below = Math.ceil(lowest - plotBottom) + 20 + entries * 22;
+      update["margin.b"] = below;
+      update["height"] = full.height + Math.max(0, below - full._size.b);
+    }
+    // Subplot titles (annotations centred over an x axis' domain) wrap to their subplot's width; the top row's
+    // extra lines get room above the plot.
+    var extraAbove = 0;
+    var domains = Object.keys(full).filter(function (key) { return /^xaxis\d*$/.test(key); })
+      .map(function (key) { return full[key].domain || [0, 1]; });
+    (gd.layout.annotations || []).forEach(function (note, k) {
+      var placed = note.xref === "paper" && note.yref === "paper" && note.yanchor === "bottom";
+      if (typeof note.text !== "string" || !placed) { return; }
+      var domain = domains.find(function (d) { return Math.abs((d[0] + d[1]) / 2 - note.x) < 0.01; });
+      if (!domain || !full._size) { return; }
+      var noteSize = (note.font && note.font.size) || (full.font && full.font.size) || 12;
+      var room = (domain[1] - domain[0]) * full._size.w;
+      var longest = Math.max.apply(null, note.text.split(/<br\s*\/?>/i).map(function (line) {
+        return line.replace(/<[^>]+>/g, "").length;
+      }));
+      var oneLineSize = Math.floor(room / (longest * 0.55));
+      if (oneLineSize >= noteSize) { return; }
+      if (oneLineSize >= 11) {  // a slightly smaller font keeps the title on one line, clear of the row above
+        update["annotations[" + k + "].font.size"] = oneLineSize;
+        return;
+      }
+      var wrappedNote = wrapTitle(note.text, Math.max(8, Math.floor(room / (noteSize * 0.55))));
+      if (!wrappedNote) { return; }
+      update["annotations[" + k + "].text"] = wrappedNote;
+      if (note.y >= 0.99) {
+        var added = wrappedNote.split("<br>").length - note.text.split(/<br\s*\/?>/i).length;
+        extraAbove = Math.max(extraAbove, Math.round(added * noteSize * 1.3));
+      }
+    });
+    if (extraAbove) {  // buttons above the plot move up by as much, clear of the taller titles
+      (full.updatemenus || []).forEach(function (menu, k) {
+        if (menu.yref !== "container" && menu.y >= 1) {
+          update["updatemenus[" + k + "].y"] = menu.y + extraAbove / full._size.h;
+        }
+      });
+      update["margin.t"] = ((full.margin && full.margin.t) || 0) + extraAbove;
+      update["height"] = (update["height"] || full.height) + extraAbove;
     }
     var title = lookup(gd.layout, "title.text");
     var size = (full.title && full.title.font && full.title.font.size) || 17;
-    var wrapped = wrapTitle(typeof title === "string" ? title : "", Math.max(18, Math.floor(gd.clientWidth / (size * 0.55))));
+    var visible = Math.min(gd.clientWidth, (gd.parentElement || gd).clientWidth);  // a wide figure scrolls
+    var wrapped = wrapTitle(typeof title === "string" ? title : "", Math.max(18, Math.floor(visible / (size * 0.55))));
     if (wrapped) {  // the new lines get their own room: the plot (and any buttons above it) move down
       var extra = Math.round((wrapped.split("<br>").length - title.split(/<br\s*\/?>/i).length) * size * 1.3);
       update["title.text"] = wrapped;
@@ -239,19 +309,45 @@
       update["title.yref"] = "container";
       update["title.yanchor"] = "top";
       update["title.pad.t"] = Math.round(size) + 4;  // plotly places a multi-line title about a line too high
-      update["margin.t"] = ((full.margin && full.margin.t) || 0) + extra;
+      update["margin.t"] = (update["margin.t"] || (full.margin && full.margin.t) || 0) + extra;
       update["height"] = (update["height"] || full.height) + extra;
     }
     return update;
   }
 
+  // Subplots side by side: the number of columns (distinct starts of the x axes' domains).
+  function subplotColumns(full) {
+    var starts = {};
+    Object.keys(full).forEach(function (key) {
+      if (/^xaxis\d*$/.test(key) && full[key].domain) { starts[full[key].domain[0].toFixed(2)] = true; }
+    });
+    return Math.max(1, Object.keys(starts).length);
+  }
+
+  // On a phone, a figure with subplots side by side keeps MIN_COLUMN_PX per column (and MIN_WIDE_PX in all): it scrolls sideways inside
+  // its output box (reachable by keyboard) rather than squeezing its panels until their labels collide.
+  var MIN_COLUMN_PX = 170;
+  var MIN_WIDE_PX = 560;
+  function widenForColumns(gd) {
+    var columns = subplotColumns(gd._fullLayout);
+    var wanted = Math.max(MIN_WIDE_PX, columns * MIN_COLUMN_PX + 60);
+    if (columns < 2 || gd.clientWidth >= wanted) { return Promise.resolve(gd); }
+    gd.style.minWidth = wanted + "px";
+    gd.classList.add("wide-figure");
+    if (window.siteMarkScrollable) { window.siteMarkScrollable(); }
+    return window.Plotly.Plots.resize(gd);
+  }
+
   window.siteAdaptFigure = function (gd) {
     if (!window.Plotly || !gd || !gd._fullLayout) { return Promise.resolve(gd); }
     var phone = window.innerWidth <= 640;
-    var update = phone && !gd._sitePhone ? phoneUpdate(gd) : {};
-    var changed = Object.keys(update).length ? window.Plotly.relayout(gd, update) : Promise.resolve(gd);
+    var adapt = phone && !gd._sitePhone;
     gd._sitePhone = gd._sitePhone || phone;
-    return changed.then(function () { return window.siteThemeFigure(gd); }).then(function () { return gd; });
+    var widened = adapt ? widenForColumns(gd) : Promise.resolve(gd);
+    return widened.then(function () {
+      var update = adapt ? phoneUpdate(gd) : {};
+      return Object.keys(update).length ? window.Plotly.relayout(gd, update) : gd;
+    }).then(function () { return window.siteThemeFigure(gd); }).then(function () { return gd; });
   };
 })();
 
@@ -342,12 +438,14 @@ document.addEventListener("DOMContentLoaded", function () {
         el.setAttribute("tabindex", "0");
         if (el.tagName !== "TABLE") {
           el.setAttribute("role", "region");
-          el.setAttribute("aria-label", el.closest(".input_area") ? "Code (scrolls sideways)" : "Output (scrolls sideways)");
+          var kind = el.closest(".input_area") ? "Code" : el.querySelector(".plotly-figure") ? "Figure" : "Output";
+          el.setAttribute("aria-label", kind + " (scrolls sideways)");
         }
       }
     });
   }
   markScrollable();
+  window.siteMarkScrollable = markScrollable;  // again when a figure is widened on a phone
   var resizeTimer = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizeTimer);

@@ -1,6 +1,6 @@
 // What a back row sees on the slide shown now (helpers.publishing.slides.measure_deck): the smallest text size
-// of the slide's prose and of its figures, its words of prose, and every piece of text (or figure) that lies under
-// the footer or off the screen.
+// of the slide's prose and of its figures, its words of prose, every piece of text (or figure) that lies under
+// the footer or off the screen, and the point labels that overlap one another.
 () => {
   const slide = document.querySelector(".slide:not([hidden])");
   const footer = document.querySelector(".deck-footer").getBoundingClientRect();
@@ -33,10 +33,27 @@
     check(rect, "figure text: " + text.textContent.trim(), text.closest(".slide-figure").getBoundingClientRect());
   });
   slide.querySelectorAll(".slide-figure").forEach((div) => check(div.getBoundingClientRect(), "figure " + div.id));
+  // Point labels (scatter text) that overlap one another, a title or a tick label by more than a pixel each way.
+  const labels = Array.prototype.filter.call(slide.querySelectorAll("svg g.textpoint text"), (text) => {
+    const rect = text.getBoundingClientRect();
+    return text.textContent.trim() && rect.width > 0 && getComputedStyle(text).visibility !== "hidden";
+  }).map((text) => ({ text: text.textContent.trim(), rect: text.getBoundingClientRect() }));
+  const others = Array.prototype.filter.call(slide.querySelectorAll(
+    "svg g.annotation-text-g text, svg g.xtick text, svg g.ytick text, svg text.gtitle"),
+  (text) => text.textContent.trim() && text.getBoundingClientRect().width > 0)
+    .map((text) => ({ text: text.textContent.trim(), rect: text.getBoundingClientRect() }));
+  const overlaps = [];
+  labels.forEach((a, i) => labels.slice(i + 1).concat(others).forEach((b) => {
+    if (Math.min(a.rect.right, b.rect.right) - Math.max(a.rect.left, b.rect.left) > 1
+        && Math.min(a.rect.bottom, b.rect.bottom) - Math.max(a.rect.top, b.rect.top) > 1) {
+      overlaps.push(`${a.text} / ${b.text}`);
+    }
+  }));
   const clone = slide.cloneNode(true);
   clone.querySelectorAll("h1, h2, .slide-figure").forEach((e) => e.remove());
   const words = clone.textContent.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
   return { slide: Number(document.documentElement.dataset.slide), words: words, outside: outside,
            body_min: body.length ? Math.min(...body) : null, figure_min: figure.length ? Math.min(...figure) : null,
-           figure_texts: figure.length, scrolls_sideways: document.documentElement.scrollWidth > width };
+           figure_texts: figure.length, labels: labels.length, label_overlaps: overlaps,
+           scrolls_sideways: document.documentElement.scrollWidth > width };
 }
