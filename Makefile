@@ -93,6 +93,7 @@ results: $(STAMP)
 # make slides    one slide deck per lesson in slides/ (opens from disk, no network)
 .PHONY: handouts slides
 handouts: $(STAMP)
+	$(NPM_BUNDLE)
 	$(PY) -m helpers.publishing.handouts
 
 slides: $(STAMP)

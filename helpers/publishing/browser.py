@@ -6,6 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+#: axe-core's browser build, the accessibility checker of the browser tests (package.json pins it; `npm ci`).
+AXE_CORE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+#: axe-core's serious and critical violations, one line each.
+_AXE_JS = """() => axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id} (${v.nodes.length}x, e.g. ${v.nodes[0].target.join(' ')}): ${v.help}`))"""
+
 #: Chromium: Debian's package, never a downloaded browser. Flags that keep it quiet and offline.
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -95,3 +102,12 @@ def measure_time_to_interactive(site_dir: Path, pages: Iterable[str] | None = No
     """
     timings = measure_page_timings(site_dir, pages, timeout_s, browser)
     return {name: times["interactive"] for name, times in timings.items()}
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on an open Playwright ``page``, one line each (impact, rule,
+    how many elements, the first one, what to fix). FileNotFoundError if axe-core is not installed."""
+    if not AXE_CORE.is_file():
+        raise FileNotFoundError(f"axe-core is not at {AXE_CORE}; run `npm ci --ignore-scripts` (package.json pins it)")
+    page.add_script_tag(content=AXE_CORE.read_text(encoding="utf-8"))
+    return page.evaluate(_AXE_JS)

@@ -11,7 +11,8 @@ The site is for readers without Python. It is built from the committed notebooks
 - every output goes through :func:`helpers.publishing.rendering.output_html`, and every markdown cell through
   :func:`helpers.publishing.rendering.sanitize_html` (allow-listed HTML, no ``javascript:`` links): a plotly figure
   becomes a ``<div>`` plus a ``<script>`` calling ``Plotly.newPlot`` with the figure's JSON (the pages share one
-  local copy of plotly's own bundled ``plotly.min.js`` in ``site/assets/``); an ipywidgets view (which needs a
+  local copy of the site's plotly.js bundle in ``site/assets/plotly.min.js``,
+  :func:`helpers.publishing.rendering.plotly_js_path`); an ipywidgets view (which needs a
   kernel) becomes a short note pointing to its plotly-native twin;
 - exercise solutions (cells tagged ``solution``) stay folded: a ``<details>`` block whose Markdown is rendered
   inside it, and no ``open`` attribute anywhere;
@@ -262,8 +263,9 @@ def _map_entry(number: str, lesson: Lesson | None, title: str, summary: str) -> 
 
 
 def render_index(lessons: list[Lesson], planned: list[PlannedLesson], site_title: str,
-                 readme: Path = README) -> str:
-    """The index page: the README's introduction and the course map (written lessons link to their page)."""
+                 readme: Path = README, with_solutions: bool = True) -> str:
+    """The index page: the README's introduction and the course map (written lessons link to their page); its
+    reading guide says how to open a folded solution only ``with_solutions`` (handouts have none)."""
     by_number = {lesson.number: lesson for lesson in lessons if lesson.number is not None}
     entries = []
     for plan in planned:
@@ -279,7 +281,7 @@ def render_index(lessons: list[Lesson], planned: list[PlannedLesson], site_title
     template = _jinja().get_template("index.html.j2")
     context = dict(site_title=site_title, page_title=site_title, lessons=lessons, entries=entries,
                    intro=_safe(intro), lesson=None, previous=None, next=lessons[0] if lessons else None,
-                   has_figures=False)
+                   has_figures=False, with_solutions=with_solutions)
     page = template.render(**context, toc=[])
     main = page[page.index("<main"):page.index("</main>")]
     return template.render(**context, toc=[s for s in page_sections(main) if s.level == 2])
@@ -305,7 +307,8 @@ def build_site(notebooks_dir: Path = NOTEBOOKS_DIR, site_dir: Path = SITE_DIR, r
     shutil.copyfile(ASSETS_DIR / "site.css", assets / "site.css")
     shutil.copyfile(ASSETS_DIR / "site.js", assets / "site.js")
     (assets / "pygments.css").write_text(pygments_css(), encoding="utf-8")
-    pages = {"index.html": render_index(lessons, planned, site_title, readme)}
+    with_solutions = any(is_solution(cell) for nb in notebooks for cell in nb.cells)
+    pages = {"index.html": render_index(lessons, planned, site_title, readme, with_solutions)}
     search: list[dict] = []
     for nb, lesson in zip(notebooks, lessons, strict=True):
         pages[lesson.href] = render_lesson(nb, lesson, lessons, site_title, search)

@@ -28,9 +28,10 @@ from course_samples import (
     snapshot_lessons,
 )
 
+from conftest import require
 from helpers import PROJECT_ROOT
-from helpers.publishing import site
-from helpers.publishing.browser import measure_page_timings, measure_time_to_interactive
+from helpers.publishing import handouts, site
+from helpers.publishing.browser import AXE_CORE, axe_violations, measure_page_timings, measure_time_to_interactive
 from helpers.publishing.notebooks import PLOTLY_MIME
 from helpers.publishing.rendering import WIDGET_NOTE
 
@@ -39,11 +40,6 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
 #: What the permission toggle's button says (lesson 04 and the demo).
 PERMISSION = re.compile(r"permission|inoculat", re.IGNORECASE)
-#: axe-core's browser build (package.json; `npm ci --ignore-scripts`).
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-AXE_JS = """() => axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id} (${v.nodes.length}x, e.g. ${v.nodes[0].target.join(' ')}): ${v.help}`))"""
 COURSE_PAGES = ["index.html"] + [f"{p.stem}.html" for p in real_notebooks()]
 DEMO_PAGES = ["index.html", DEMO_NAME.replace(".ipynb", ".html")]
 
@@ -177,12 +173,6 @@ def check_page(browser, site_dir: Path, name: str, notebook: Path | None, artifa
     return opened
 
 
-def axe_violations(page) -> list[str]:
-    """axe-core's serious and critical violations on an open page (its console errors come after the checks)."""
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    return page.evaluate(AXE_JS)
-
-
 def find_toggle(page) -> dict:
     """The updatemenu that holds the permission toggle, and a button label to click (one that is not active)."""
     menus = page.evaluate(MENUS_JS)
@@ -230,10 +220,10 @@ def test_course_page(browser, course_site, name):
         pytest.fail(f"{name}: its notebook disappeared from notebooks/ while the tests ran")
     opened = check_page(browser, course_site.site_dir, name, notebook if name != "index.html" else None,
                         f"course-{name.removesuffix('.html')}")
-    if not AXE.is_file():
+    if not AXE_CORE.is_file():
         opened.close()
-        pytest.skip(f"SKIPPED LOUDLY: {AXE.relative_to(PROJECT_ROOT)} is missing, so {name} was not checked for "
-                    "accessibility; run `npm ci --ignore-scripts` (package.json pins axe-core)")
+        require(False, f"{AXE_CORE} is missing, so {name} was not checked for accessibility; run "
+                       "`npm ci --ignore-scripts` (package.json pins axe-core)")
     violations = axe_violations(opened.page)
     opened.close()
     assert violations == [], f"{name}: axe-core finds serious or critical violations: {violations}"
@@ -334,3 +324,18 @@ def test_timing_refuses_a_folder_without_a_site(tmp_path):
         measure_time_to_interactive(tmp_path)
     with pytest.raises(ValueError, match="site_dir"):
         measure_page_timings(tmp_path)
+
+
+def test_handout_pages_pass_axe(browser, tmp_path_factory):
+    """The handouts (the lessons without solutions, built by the site's builder) pass axe-core too."""
+    require(AXE_CORE.is_file(), f"{AXE_CORE} is missing; run `npm ci --ignore-scripts` (package.json pins axe-core)")
+    snapshot = snapshot_lessons(tmp_path_factory.mktemp("handout-notebooks"))
+    built = handouts.build_handouts(snapshot, tmp_path_factory.mktemp("handouts") / "handouts", verbose=False)
+    pages = sorted(p.name for p in built.site.site_dir.glob("*.html"))
+    assert len(pages) == len(real_notebooks()) + 1
+    found = {}
+    for name in pages:
+        opened = visit(browser, built.site.site_dir / name)
+        found[name] = axe_violations(opened.page)
+        opened.close()
+    assert {name: v for name, v in found.items() if v} == {}, "axe-core finds serious or critical violations"

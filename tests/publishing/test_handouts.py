@@ -100,6 +100,8 @@ def test_made_up_lesson_builds_notebooks_and_offline_html(tmp_path, capsys):
     assert not LEAK.search(page)
     assert remote_references(page) == []
     assert (tmp_path / "handouts" / "site" / "assets" / "plotly.min.js").is_file()
+    index = (tmp_path / "handouts" / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Solution" not in index and "no exercise solutions" in index, "the index promises no folded solutions"
     # a rebuild replaces the handouts; a foreign folder is never replaced
     handouts.build_handouts(notebooks, tmp_path / "handouts", html=False, verbose=False)
     assert not (tmp_path / "handouts" / "site").exists()

@@ -62,6 +62,8 @@ def demo_site(tmp_path_factory) -> site.SiteReport:
 # -- the demo site -----------------------------------------------------------------------------------------------
 
 def test_demo_site_has_index_lesson_and_assets(demo_site):
+    index = (demo_site.site_dir / "index.html").read_text(encoding="utf-8")
+    assert 'click "Solution" to open one' in " ".join(index.split()), "the guide says how to open a solution"
     names = set(site.site_sizes(demo_site.site_dir))
     assert {"index.html", "99_demo_lesson.html", "assets/plotly.min.js", "assets/site.css", "assets/site.js",
             "assets/pygments.css", "assets/search-index.js", "notebooks/99_demo_lesson.ipynb"} <= names

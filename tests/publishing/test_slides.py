@@ -11,8 +11,9 @@ import pytest
 from course_samples import COLLAPSED_TEXT, hidden_cells_lesson, snapshot_lessons
 from test_slide_plan import made_up_lesson
 
+from conftest import require
 from helpers.publishing import accessibility, rendering, slides
-from helpers.publishing.browser import offline_only
+from helpers.publishing.browser import AXE_CORE, axe_violations, offline_only
 from helpers.publishing.notebooks import NOTEBOOKS_DIR, count_outputs, find_lessons, headings
 from helpers.publishing.rendering import plotly_js_path, remote_references
 from helpers.publishing.slide_plan import MAX_WORDS, SKIPPED_SECTIONS, slide_plan
@@ -225,3 +226,20 @@ def test_the_measure_finds_small_text_and_text_under_the_footer(browser, tmp_pat
     summary = next(m for m in measured if m["slide"] == 5)
     assert summary["outside"] and "first point" in summary["outside"][0]
     assert measured[1]["outside"] == [] and measured[1]["words"] <= MAX_WORDS
+
+
+def test_every_slide_of_every_deck_passes_axe(browser, real_decks):
+    """axe-core on each deck with every slide shown at once (a hidden slide is skipped by axe) and on the index."""
+    require(AXE_CORE.is_file(), f"{AXE_CORE} is missing; run `npm ci --ignore-scripts` (package.json pins axe-core)")
+    _, report = real_decks
+    found = {}
+    for name in ["index.html", *report.decks]:
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.route("**/*", offline_only)
+        page.goto((report.out_dir / name).as_uri(), wait_until="load")
+        shown = page.evaluate("() => { const all = document.querySelectorAll('.slide'); "
+                              "all.forEach((s) => { s.hidden = false; }); return all.length; }")
+        assert name == "index.html" or shown == report.decks[name]["slides"]
+        found[name] = axe_violations(page)
+        page.close()
+    assert {name: v for name, v in found.items() if v} == {}, "axe-core finds serious or critical violations"
