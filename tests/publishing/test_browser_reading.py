@@ -156,6 +156,24 @@ def test_dark_mode_restyles_the_page_and_figures_and_is_remembered(browser, demo
     context.close()
 
 
+def test_printing_from_dark_mode_prints_light_figures_then_returns_to_dark(browser, demo_dir):
+    """Paper is white: printing (a real PDF print) switches page and figures to the light theme, then back."""
+    context, page, errors = open_page(browser, demo_dir / DEMO_PAGE, scheme="dark")
+    assert set(page.evaluate(PAPER_JS)) == {"#0d1117"}
+    page.evaluate(f"""() => {{ window.printed = [];
+        window.addEventListener('beforeprint', () => window.printed.push(
+            [document.documentElement.dataset.theme, ({PAPER_JS})()])); }}""")
+    page.pdf()
+    printed = page.evaluate("window.printed")
+    assert printed, "printing fired no beforeprint event"
+    theme, papers = printed[0]
+    assert theme == "light" and papers and "#0d1117" not in papers, f"printed in {theme} with figures {papers}"
+    page.wait_for_function(f"({PAPER_JS})().every((c) => c === '#0d1117')", timeout=5000)
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert errors == []
+    context.close()
+
+
 @pytest.mark.parametrize("name", COURSE_PAGES)
 def test_phone_pages_do_not_scroll_sideways(browser, course_dir, name):
     context, page, errors = open_page(browser, course_dir / name, viewport=PHONE)
