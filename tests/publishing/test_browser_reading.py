@@ -201,6 +201,15 @@ def test_phone_pages_do_not_scroll_sideways(browser, course_dir, name):
         return t.right > box.right + 1 || t.left < box.left - 1 || t.top < box.top - 1;
     }).map((gd) => gd.id)""")
     assert clipped == [], f"{name}: figure titles run past the figure on a phone: {clipped}"
+    first_off = page.evaluate("""Array.from(document.querySelectorAll('.updatemenu-container')).map((menu) =>
+        menu.querySelector('.updatemenu-button, .updatemenu-header')).filter((b) => b)
+        .map((b) => b.getBoundingClientRect()).filter((r) => r.left < -1 || r.left > window.innerWidth - 60).length""")
+    assert first_off == 0, f"{name}: on a phone, {first_off} figures' first button starts off the screen"
+    if name.startswith("04_"):  # the lesson's key control: both sides of the toggle in view without scrolling
+        toggle = page.evaluate("""Array.from(document.querySelectorAll('.updatemenu-button'))
+            .filter((b) => /permission to cheat/.test(b.textContent)).map((b) => b.getBoundingClientRect())
+            .map((r) => r.left >= -1 && r.right <= window.innerWidth + 1)""")
+        assert toggle and all(toggle), f"{name}: the permission toggle is not in view on a phone: {toggle}"
     overlaps = page.evaluate(OVERLAPS_JS)
     assert overlaps == [], f"{name}: on a phone, titles or buttons of a figure overlap: {overlaps}"
     page.screenshot(path=str(ARTIFACTS / f"phone-{name.removesuffix('.html')}.png"), full_page=True)

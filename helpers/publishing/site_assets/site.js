@@ -298,6 +298,14 @@
       update["margin.t"] = ((full.margin && full.margin.t) || 0) + extraAbove;
       update["height"] = (update["height"] || full.height) + extraAbove;
     }
+    if (gd.classList.contains("wide-figure")) {  // buttons start at the left, in view before any scrolling
+      (full.updatemenus || []).forEach(function (menu, k) {
+        if (menu.visible !== false) {
+          update["updatemenus[" + k + "].x"] = full._size ? -(full._size.l - 4) / full._size.w : 0;  // the figure's edge
+          update["updatemenus[" + k + "].xanchor"] = "left";
+        }
+      });
+    }
     var title = lookup(gd.layout, "title.text");
     var size = (full.title && full.title.font && full.title.font.size) || 17;
     var visible = Math.min(gd.clientWidth, (gd.parentElement || gd).clientWidth);  // a wide figure scrolls
