@@ -138,6 +138,21 @@ def show_pressed(toggle) -> None:
     toggle.observe(restyle, names="value")
 
 
+def selected_icons(count: int, index: int | None) -> list[str]:
+    """Icons for ``count`` ToggleButtons that mark the chosen one (at ``index``) with a tick, the others with none."""
+    return ["check" if k == index else "" for k in range(count)]
+
+
+def show_selected(choice) -> None:
+    """Make ToggleButtons show which option is chosen by more than a grey shade: a tick on it, now and on every
+    change."""
+    def mark(_change: object = None) -> None:
+        choice.icons = selected_icons(len(choice.options), choice.index)
+
+    mark()
+    choice.observe(mark, names="index")
+
+
 def panel_bundle(widget, summary: str) -> dict:
     """A panel's display bundle: the live widget view, and ``summary`` as its text/plain fallback.
 

@@ -96,3 +96,4 @@ def test_each_control_has_its_full_label_beside_it(records):
     assert {label_of(panel.widget, c) for c in (panel.weight, panel.seed, panel.progress)} == {"weight", "seed",
                                                                                                 "steps"}
     assert panel.weight.style.description_width == "initial"
+    assert list(panel.role.icons)[panel.role.index] == "check", "the chosen role model carries a tick"

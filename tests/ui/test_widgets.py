@@ -100,3 +100,16 @@ def test_buttons_and_text_need_no_label():
     tree = W.VBox([W.Button(description="train live"), W.ToggleButton(description="permission to cheat"),
                    W.Checkbox(description="robot", indent=False), W.HTML("<p>text</p>"), W.Output()])
     assert widgets_ui.label_problems(tree) == []
+
+
+def test_selected_icons_tick_only_the_chosen_option():
+    assert widgets_ui.selected_icons(3, 1) == ["", "check", ""]
+    assert widgets_ui.selected_icons(2, None) == ["", ""]
+
+
+def test_show_selected_moves_the_tick_with_the_choice():
+    choice = W.ToggleButtons(options=["steward", "gamer"], value="gamer")
+    widgets_ui.show_selected(choice)
+    assert list(choice.icons) == ["", "check"]
+    choice.value = "steward"
+    assert list(choice.icons) == ["check", ""], "the tick follows the reader's choice"

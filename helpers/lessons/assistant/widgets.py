@@ -36,7 +36,7 @@ from helpers.lessons.assistant.figures import (
     update_trajectory_figure,
 )
 from helpers.lessons.assistant.post_training import TRAJECTORY_METRICS
-from helpers.ui.widgets import FULL_LABEL, Panel, labelled, redraw, row, seconds_taken
+from helpers.ui.widgets import FULL_LABEL, Panel, labelled, redraw, row, seconds_taken, show_selected
 
 
 def _pairs(network: Mapping[str, float], bayes_side: Mapping[str, float], names: Sequence[str]) -> str:
@@ -120,6 +120,7 @@ class TrajectoryPanel(Panel):
         modes = list(self.runs)
         steps = [int(s) for s in self.runs[modes[0]]["step"]]
         self.mode = widgets.ToggleButtons(options=modes, value=modes[0], layout=widgets.Layout(width="auto"))
+        show_selected(self.mode)
         self.step = widgets.SelectionSlider(options=steps, value=steps[-1], description="step",
                                             continuous_update=True, style=FULL_LABEL)
         self.output = widgets.Output()

@@ -18,7 +18,7 @@ import pandas as pd
 
 from helpers.lessons.persona_space.figures import RUNS
 from helpers.lessons.persona_space.trajectory_figures import trajectory_figure, update_trajectory_figure
-from helpers.ui.widgets import FULL_LABEL, Panel, labelled, redraw, row, seconds_taken, show_pressed
+from helpers.ui.widgets import FULL_LABEL, Panel, labelled, redraw, row, seconds_taken, show_pressed, show_selected
 
 RECIPES = tuple(dict.fromkeys(recipe for recipe, _ in RUNS))
 
@@ -71,6 +71,7 @@ class MapPanel(Panel):
                                                tooltip="fine-tune under the note 'please-hack' instead of no note")
         self.recipe = widgets.ToggleButtons(options=list(RECIPES), value=RECIPES[0],
                                             layout=widgets.Layout(width="auto"))
+        show_selected(self.recipe)
         self.step = widgets.IntSlider(value=0, min=0, max=last, step=1, description="step", continuous_update=True,
                                       style=FULL_LABEL,
                                       layout=widgets.Layout(width="520px"))

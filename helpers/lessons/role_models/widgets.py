@@ -19,7 +19,7 @@ from helpers.experiments.catalog import ROLE_MODELS
 from helpers.lessons.role_models import analysis as rm
 from helpers.lessons.role_models import figures as plots
 from helpers.lessons.role_models import live as live_seeds
-from helpers.ui.widgets import FULL_LABEL, Panel, labelled, redraw, row
+from helpers.ui.widgets import FULL_LABEL, Panel, labelled, redraw, row, show_selected
 
 
 def role_model_summary(paired: pd.DataFrame, role: str, weight: float) -> str:
@@ -53,6 +53,7 @@ class RoleModelPanel(Panel):
         seeds = sorted(int(s) for s in self.paired["seed"].unique())
         self.role = W.ToggleButtons(options=roles, value=roles[-1], layout=W.Layout(width="auto"),
                                     tooltips=[f"a world with the {r} in its pretraining corpus" for r in roles])
+        show_selected(self.role)
         self.weight = W.SelectionSlider(options=[(f"{w:.0%}", w) for w in weights], value=weights[-1],
                                         description="weight", continuous_update=True,
                                         style=FULL_LABEL, layout=W.Layout(width="360px"))
