@@ -174,6 +174,28 @@ def test_printing_from_dark_mode_prints_light_figures_then_returns_to_dark(brows
     context.close()
 
 
+@pytest.mark.parametrize("name", [p for p in COURSE_PAGES if p != "index.html"])
+def test_every_figure_draws_when_scrolled_into_view(browser, course_dir, name):
+    """With drawing ahead switched off, scrolling the page through draws each figure as it comes into view."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.add_init_script("window.siteDrawAhead = false;")
+    page = context.new_page()
+    page.route("**/*", offline_only)
+    page.goto((course_dir / name).resolve().as_uri(), wait_until="load")
+    figures = page.locator(".plotly-figure")
+    undrawn = []
+    for k in range(figures.count()):
+        figures.nth(k).scroll_into_view_if_needed()
+        try:
+            figures.nth(k).locator("svg.main-svg").first.wait_for(state="attached", timeout=5000)
+        except Exception:
+            undrawn.append(figures.nth(k).get_attribute("id"))
+    if figures.count() > 2:  # drawing ahead was really off: the page never reported every figure drawn early
+        assert page.evaluate("document.documentElement.dataset.allDrawnMs") is None
+    context.close()
+    assert undrawn == [], f"{name}: figures not drawn within 5 s of scrolling into view: {undrawn}"
+
+
 @pytest.mark.parametrize("name", COURSE_PAGES)
 def test_phone_pages_do_not_scroll_sideways(browser, course_dir, name):
     context, page, errors = open_page(browser, course_dir / name, viewport=PHONE)
